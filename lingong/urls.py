@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ninja.openapi.views import openapi_view
+
+from lingong.api.main import api
+
+admin.site.site_header = "灵工 · 公共就业服务后台"
+admin.site.site_title = "灵工后台"
+admin.site.index_title = "业务管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    # The API's own docs live at /api/v1/docs; /api/docs is the address people are told.
+    path("api/docs", openapi_view, {"api": api}, name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lingong.web.urls")),
+]
