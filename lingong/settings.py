@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lingong.core",
     "lingong.accounts",
     "lingong.web",
+    "lingong.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,52 @@
+"""Permission groups that go with the roles. Staff accounts join one of these; the permission to
+see full personal data is a separate group so a bureau can grant it to few people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: group name → permissions ("app_label.codename")
+GROUPS: dict[str, tuple[str, ...]] = {
+    "公共就业服务经办": (
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "core.view_division",
+        "core.view_occupation",
+        "core.view_calendarday",
+        "core.view_alert",
+        "core.change_alert",
+    ),
+    "个人信息查看授权": (
+        "accounts.view_personal_data",
+        "accounts.export_personal_data",
+    ),
+    "审计": (
+        "core.view_auditentry",
+        "core.export_auditentry",
+    ),
+    "基础数据维护": (
+        "core.view_calendarday",
+        "core.add_calendarday",
+        "core.change_calendarday",
+        "core.delete_calendarday",
+        "core.view_calendaryear",
+        "core.add_calendaryear",
+        "core.change_calendaryear",
+        "core.change_occupation",
+        "core.add_occupation",
+    ),
+}
+
+
+def ensure_groups(group_model: Any, permission_model: Any) -> None:
+    """Create or refresh the groups; works with real or historical (migration) models."""
+    for name, perms in GROUPS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.set(wanted)
