@@ -30,7 +30,7 @@ def list_people(
     if role:
         qs = qs.filter(role=role)
     if region_code:
-        qs = qs.filter(region_id__startswith=region_code)
+        qs = qs.filter(region__pk__startswith=region_code)
     query = query.strip()
     if query:
         # Personal data is encrypted: exact phone or ID number through the keyed hash, names by text.

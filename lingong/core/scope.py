@@ -38,7 +38,7 @@ def in_scope(qs: models.QuerySet[M], actor: Any, *, field: str = "region") -> mo
     prefix = region_prefix(actor)
     if prefix is None:
         return qs
-    lookup = f"{field}_id__startswith" if _is_fk(qs.model, field) else f"{field}__startswith"
+    lookup = f"{field}__pk__startswith" if _is_fk(qs.model, field) else f"{field}__startswith"
     return qs.filter(**{lookup: prefix})
 
 

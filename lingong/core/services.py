@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from lingong.core import audit
 from lingong.core.errors import PermissionDenied
-from lingong.core.models import AuditEntry
+from lingong.core.models import Alert, AuditEntry
 from lingong.core.selectors import audit_entries, audit_rows
 
 
@@ -26,3 +26,14 @@ def export_audit_log(*, actor: Any, action: str | None = None) -> Iterator[list[
         note=f"audit log export action={action or 'all'}",
     )
     return audit_rows(qs)
+
+
+def raise_alert(*, key: str, kind: str, message: str, region_code: str = "", level: str = "warning") -> bool:
+    """Raise an alert for staff once: the key makes a task that runs twice raise it once.
+
+    Returns whether a new alert was created.
+    """
+    _alert, created = Alert.objects.get_or_create(
+        key=key, defaults={"kind": kind, "message": message[:255], "region_code": region_code, "level": level}
+    )
+    return created
