@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from lingong.accounts.models import Role, User
 from lingong.core.models import Division
 
-PASSWORD = "Lingong-test-2026"
+PASSWORD = "Lingong-test-2026"  # noqa: S105 - test personas only
 
 
 def division(code: str, name: str, level: str, parent: str | None = None) -> Division:
@@ -65,7 +65,11 @@ def heping_staff(shenyang: dict[str, Division]) -> User:
 def heping_clerk(shenyang: dict[str, Division]) -> User:
     """赵磊: a Heping window clerk without the permission to see full personal data."""
     return make_user(
-        role=Role.STAFF, region=shenyang["heping"], phone="13900000003", name="赵磊", perms=("accounts.view_user",)
+        role=Role.STAFF,
+        region=shenyang["heping"],
+        phone="13900000003",
+        name="赵磊",
+        perms=("accounts.view_user",),
     )
 
 

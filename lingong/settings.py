@@ -24,7 +24,7 @@ TESTING = "pytest" in sys.modules or os.environ.get("LINGONG_TESTING") == "1"
 
 # Development keys are fixed so a restart keeps sessions and encrypted data readable; production
 # refuses to start without its own (see lingong/core/crypto.py and the check below).
-_DEV_SECRET = "dev-insecure-lingong-secret-key-change-me-in-production-0123456789"
+_DEV_SECRET = "dev-insecure-lingong-secret-key-change-me-in-production-0123456789"  # noqa: S105 - development only; production refuses to start without its own
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when LINGONG_ENV=production")
@@ -194,7 +194,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # Behind nginx the client address comes from X-Forwarded-For; trust it only when told to.
-LINGONG_TRUST_X_FORWARDED_FOR = os.environ.get("LINGONG_TRUST_X_FORWARDED_FOR", "1" if PRODUCTION else "0") == "1"
+LINGONG_TRUST_X_FORWARDED_FOR = (
+    os.environ.get("LINGONG_TRUST_X_FORWARDED_FOR", "1" if PRODUCTION else "0") == "1"
+)
 
 LOGGING = {
     "version": 1,

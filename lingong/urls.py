@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-
 from ninja.openapi.views import openapi_view
 
 from lingong.api.main import api

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lingong.accounts import selectors, services
@@ -110,10 +110,10 @@ def list_people(
 
 
 @router.post("/people", response={201: PersonOut}, summary="在窗口为人员或单位开户")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     actor = _actor(request)
     person = services.register_user(actor=actor, **payload.dict())
-    return 201, _person_out(actor, person)
+    return Status(201, _person_out(actor, person))
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人员详情（脱敏）")
@@ -140,19 +140,22 @@ def reveal_personal_data(request: HttpRequest, person_id: int) -> dict[str, str]
 
 
 @router.post("/tokens", response={201: TokenOut}, summary="为当前用户创建API令牌")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     token, key = services.issue_api_token(actor=_actor(request), name=payload.name, days=payload.days)
-    return 201, {
-        "id": token.pk,
-        "name": token.name,
-        "prefix": token.prefix,
-        "created_at": token.created_at,
-        "expires_at": token.expires_at,
-        "key": key,
-    }
+    return Status(
+        201,
+        {
+            "id": token.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+            "key": key,
+        },
+    )
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="撤销API令牌")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     services.revoke_api_token(actor=_actor(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)

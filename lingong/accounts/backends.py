@@ -12,8 +12,12 @@ from lingong.core.errors import DomainError
 
 
 class PhoneBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         from lingong.accounts.services import authenticate_phone
         from lingong.core.middleware import client_ip

@@ -46,7 +46,9 @@ def ensure_groups(group_model: Any, permission_model: Any) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            found = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if found is not None:
                 wanted.append(found)
         group.permissions.set(wanted)

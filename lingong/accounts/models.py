@@ -76,7 +76,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ENTERPRISE = "enterprise", _("企业")
         INDIVIDUAL = "individual", _("个人")
 
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.WORKER, db_index=True)
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, default=Role.WORKER, db_index=True
+    )
     employer_kind = models.CharField(
         _("用工主体类型"), max_length=12, choices=EmployerKind.choices, blank=True
     )
@@ -93,7 +95,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Personal data: each encrypted field is declared before its index so saving fills the index.
     phone = EncryptedCharField(_("手机号码"), index_field="phone_index", normalizer=normalize_phone)
     phone_index = BlindIndexField(unique=True)
-    id_number = EncryptedCharField(_("身份证号码"), index_field="id_number_index", normalizer=normalize_id_number)
+    id_number = EncryptedCharField(
+        _("身份证号码"), index_field="id_number_index", normalizer=normalize_id_number
+    )
     id_number_index = BlindIndexField()
     address = EncryptedCharField(_("居住地址"), index_field="address_index")
     address_index = BlindIndexField(db_index=False)
@@ -109,7 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     large_text = models.BooleanField(_("大字模式"), default=False)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "phone_index"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["phone", "display_name"]
@@ -155,7 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class ApiToken(models.Model):
     """A bearer token for a machine client. Only a hash is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, verbose_name=_("所属用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("所属用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

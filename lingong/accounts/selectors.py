@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from lingong.accounts.models import Role, User
 from lingong.core.errors import PermissionDenied
+from lingong.core.fields import lookup_value
 from lingong.core.scope import get_in_scope, in_scope
 
 #: The people staff manage: not other staff accounts.
@@ -36,8 +37,8 @@ def list_people(
         # Personal data is encrypted: exact phone or ID number through the keyed hash, names by text.
         qs = qs.filter(
             models.Q(display_name__contains=query)
-            | models.Q(phone_index=User._meta.get_field("phone").index_of(query))  # type: ignore[union-attr]
-            | models.Q(id_number_index=User._meta.get_field("id_number").index_of(query))  # type: ignore[union-attr]
+            | models.Q(phone_index=lookup_value(User, "phone", query))
+            | models.Q(id_number_index=lookup_value(User, "id_number", query))
         )
     return qs.order_by("-date_joined", "-pk")
 

@@ -7,15 +7,14 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingong.accounts.models import ApiToken, Role, User
 from lingong.core import audit
+from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lingong.core.fields import lookup_value
-from lingong.core.errors import Conflict, DomainError, PermissionDenied
 from lingong.core.identity import validate_credit_code, validate_phone, validate_resident_id
 from lingong.core.models import AuditEntry, Division
 from lingong.core.scope import get_in_scope, region_prefix
@@ -138,7 +137,9 @@ def register_user(
             user.save()
     except IntegrityError as exc:  # a concurrent registration of the same phone
         raise Conflict("phone_taken", _("该手机号码已注册，请直接登录或找回密码。"), field="phone") from exc
-    audit.record(actor=actor or user, action=AuditEntry.Action.CREATE, obj=user, fields=_personal_present(user))
+    audit.record(
+        actor=actor or user, action=AuditEntry.Action.CREATE, obj=user, fields=_personal_present(user)
+    )
     return user
 
 
@@ -211,7 +212,7 @@ def authenticate_phone(*, phone: str, password: str, ip_address: str | None = No
             .first()
         )
         if user is None:
-            check_password(password, None)  # same cost as a real check: no account probing by timing
+            User().set_password(password)  # same cost as a real check: no account probing by timing
             raise generic
         if user.is_locked(now):
             raise LoginFailed(
@@ -268,7 +269,9 @@ def issue_api_token(*, actor: User, name: str, days: int | None = 365) -> tuple[
 
 @transaction.atomic
 def revoke_api_token(*, actor: User, token_id: int) -> None:
-    token = ApiToken.objects.select_for_update().get(pk=token_id, user=actor)
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound("not_found", _("找不到该令牌。"))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -279,7 +282,11 @@ def user_for_token(key: str) -> User | None:
     """The active user behind a bearer key, or ``None``."""
     if not key or not key.startswith("lg_"):
         return None
-    token = ApiToken.objects.select_related("user", "user__region").filter(key_hash=ApiToken.hash_key(key)).first()
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=ApiToken.hash_key(key))
+        .first()
+    )
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
     now = timezone.now()

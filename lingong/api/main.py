@@ -38,7 +38,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "灵活就业公共服务平台接口。机器客户端使用 `Authorization: Bearer lg_…` 令牌；"
-        "浏览器页面使用登录会话（需要 CSRF 令牌）。错误响应形如 `{\"code\": \"…\", \"message\": \"…\"}`。"
+        '浏览器页面使用登录会话（需要 CSRF 令牌）。错误响应形如 `{"code": "…", "message": "…"}`。'
     ),
     urls_namespace="api",
     docs_url="/docs",

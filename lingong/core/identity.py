@@ -77,7 +77,8 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> Residen
     if birth is None or birth > today or birth.year < 1900:
         raise InvalidIdentity(
             "id_number_birth_date",
-            _("身份证号码中的出生日期（第7至14位：%(digits)s）不是一个真实的日期。") % {"digits": number[6:14]},
+            _("身份证号码中的出生日期（第7至14位：%(digits)s）不是一个真实的日期。")
+            % {"digits": number[6:14]},
             field="id_number",
         )
     if not _known_region(number[:6]):

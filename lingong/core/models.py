@@ -29,7 +29,12 @@ class Division(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("级别"), max_length=8, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     full_name = models.CharField(_("全称"), max_length=128, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
@@ -66,11 +71,18 @@ class Occupation(models.Model):
     code = models.CharField(_("职业编码"), max_length=16, primary_key=True)
     name = models.CharField(_("职业名称"), max_length=64, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     pinyin = models.CharField(_("拼音"), max_length=256, blank=True, db_index=True)
     initials = models.CharField(_("拼音首字母"), max_length=64, blank=True, db_index=True)
-    aliases = models.CharField(_("常用名"), max_length=256, blank=True, help_text=_("以空格分隔的俗称，如“保姆 月嫂”"))
+    aliases = models.CharField(
+        _("常用名"), max_length=256, blank=True, help_text=_("以空格分隔的俗称，如“保姆 月嫂”")
+    )
     is_new = models.BooleanField(_("新职业"), default=False, help_text=_("2019-2022年人社部发布的新职业"))
     announced = models.CharField(_("发布批次"), max_length=32, blank=True)
     common_in_flexible_work = models.BooleanField(_("灵活就业常见"), default=False)
@@ -109,7 +121,9 @@ class CalendarYear(models.Model):
     """A year whose holiday arrangement staff have entered in full (so answers are not provisional)."""
 
     year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
-    source = models.CharField(_("依据"), max_length=200, help_text=_("如“国务院办公厅关于2027年部分节假日安排的通知”"))
+    source = models.CharField(
+        _("依据"), max_length=200, help_text=_("如“国务院办公厅关于2027年部分节假日安排的通知”")
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

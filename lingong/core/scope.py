@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,7 @@ def in_scope(qs: models.QuerySet[M], actor: Any, *, field: str = "region") -> mo
     prefix = region_prefix(actor)
     if prefix is None:
         return qs
-    lookup = f"{field}__pk__startswith" if _is_fk(qs.model, field) else f"{field}__startswith"
+    lookup = f"{field}__pk__startswith" if _is_relation(qs.model, field) else f"{field}__startswith"
     return qs.filter(**{lookup: prefix})
 
 
@@ -46,12 +47,15 @@ def get_in_scope(qs: models.QuerySet[M], actor: Any, *, field: str = "region", *
     """One object in the actor's region, or a 404-style error that does not reveal it exists."""
     try:
         return in_scope(qs, actor, field=field).get(**lookup)
-    except qs.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise NotFound("not_found", _("找不到该记录，或它不在您的辖区内。")) from exc
 
 
-def _is_fk(model: type[models.Model], field: str) -> bool:
-    try:
-        return model._meta.get_field(field).is_relation
-    except Exception:
-        return False
+def _is_relation(model: type[models.Model], path: str) -> bool:
+    """Whether ``path`` (``region`` or ``user__region``) ends on a relation rather than a code column."""
+    field: Any = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.is_relation:
+            model = field.related_model
+    return bool(field is not None and field.is_relation)

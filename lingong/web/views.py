@@ -57,7 +57,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect("web:people")
             return redirect("web:home")
     return render(
-        request, "web/login.html", {"error": error, "phone": phone, "next": next_url}, status=401 if error else 200
+        request,
+        "web/login.html",
+        {"error": error, "phone": phone, "next": next_url},
+        status=401 if error else 200,
     )
 
 
@@ -110,7 +113,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     except DomainError as exc:
         return _error_page(request, exc)
     return render(
-        request, "web/staff/person_detail.html", {"p": account_selectors.person_view(actor=actor, person=person)}
+        request,
+        "web/staff/person_detail.html",
+        {"p": account_selectors.person_view(actor=actor, person=person)},
     )
 
 

@@ -34,7 +34,7 @@ def database_bytes() -> bytes:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM INTO %s", [str(target)])
             return target.read_bytes()
-    chunks = []
+    chunks: list[bytes] = []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
@@ -53,8 +53,9 @@ def login(client: Client, user: User) -> None:
 class TestAtRest:
     # SQLite cannot VACUUM INTO inside a transaction; serialized rollback restores the reference data.
     @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-    def test_database_holds_no_id_number_or_phone_in_clear(self, heping_staff: User, heping_worker: User,
-                                                            tiexi_worker: User, client: Client) -> None:
+    def test_database_holds_no_id_number_or_phone_in_clear(
+        self, heping_staff: User, heping_worker: User, tiexi_worker: User, client: Client
+    ) -> None:
         # Exercise the paths that write: a login, an audited reveal, an edit.
         login(client, heping_staff)
         client.post(f"/staff/people/{heping_worker.pk}/reveal/")
@@ -102,8 +103,9 @@ class TestMaskedOnScreen:
             assert "210102196803150024" not in page
         assert "210102********0024" in page
 
-    def test_reveal_shows_full_values_and_is_audited(self, client: Client, heping_staff: User,
-                                                     heping_worker: User) -> None:
+    def test_reveal_shows_full_values_and_is_audited(
+        self, client: Client, heping_staff: User, heping_worker: User
+    ) -> None:
         login(client, heping_staff)
         response = client.post(
             f"/staff/people/{heping_worker.pk}/reveal/", HTTP_HX_REQUEST="true", REMOTE_ADDR="10.1.2.3"
@@ -117,8 +119,9 @@ class TestMaskedOnScreen:
         assert entry.ip_address == "10.1.2.3"
         assert set(entry.fields) == {"phone", "id_number", "address"}
 
-    def test_clerk_without_permission_cannot_reveal(self, client: Client, heping_clerk: User,
-                                                    heping_worker: User) -> None:
+    def test_clerk_without_permission_cannot_reveal(
+        self, client: Client, heping_clerk: User, heping_worker: User
+    ) -> None:
         login(client, heping_clerk)
         page = client.get(f"/staff/people/{heping_worker.pk}/").content.decode()
         assert "查看完整信息" not in page
@@ -127,7 +130,9 @@ class TestMaskedOnScreen:
         assert "13812345678" not in response.content.decode()
         assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_PERSONAL).exists()
 
-    def test_api_reveal_needs_permission(self, client: Client, heping_clerk: User, heping_worker: User) -> None:
+    def test_api_reveal_needs_permission(
+        self, client: Client, heping_clerk: User, heping_worker: User
+    ) -> None:
         _t, key = services.issue_api_token(actor=heping_clerk, name="窗口终端")
         response = client.post(
             f"/api/v1/people/{heping_worker.pk}/personal-data", HTTP_AUTHORIZATION=f"Bearer {key}"
@@ -139,7 +144,9 @@ class TestMaskedOnScreen:
 class TestAuditLog:
     def test_change_is_audited_with_fields(self, heping_staff: User, heping_worker: User) -> None:
         services.update_person(
-            actor=heping_staff, person_id=heping_worker.pk, changes={"phone": "13812340000", "address": "新地址"}
+            actor=heping_staff,
+            person_id=heping_worker.pk,
+            changes={"phone": "13812340000", "address": "新地址"},
         )
         entry = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE).get()
         assert entry.fields == ["address", "phone"]
@@ -158,9 +165,9 @@ class TestAuditLog:
         with pytest.raises(PermissionError):
             AuditEntry.objects.update(note="x")
 
-    def test_staff_export_audit_log_of_their_region(self, client: Client, heping_staff: User,
-                                                    tiexi_staff: User, heping_worker: User,
-                                                    tiexi_worker: User) -> None:
+    def test_staff_export_audit_log_of_their_region(
+        self, client: Client, heping_staff: User, tiexi_staff: User, heping_worker: User, tiexi_worker: User
+    ) -> None:
         services.reveal_personal_data(actor=heping_staff, person_id=heping_worker.pk)
         services.reveal_personal_data(actor=tiexi_staff, person_id=tiexi_worker.pk)
         login(client, heping_staff)

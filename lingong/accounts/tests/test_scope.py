@@ -22,31 +22,35 @@ def login(client: Client, user: User) -> Client:
 
 
 class TestPages:
-    def test_list_shows_only_own_county(self, client: Client, heping_staff: User, heping_worker: User,
-                                        tiexi_worker: User) -> None:
+    def test_list_shows_only_own_county(
+        self, client: Client, heping_staff: User, heping_worker: User, tiexi_worker: User
+    ) -> None:
         login(client, heping_staff)
         page = client.get("/staff/people/").content.decode()
         assert "张秀兰" in page
         assert "刘洋" not in page
 
-    def test_other_county_detail_is_not_found(self, client: Client, heping_staff: User,
-                                              tiexi_worker: User) -> None:
+    def test_other_county_detail_is_not_found(
+        self, client: Client, heping_staff: User, tiexi_worker: User
+    ) -> None:
         login(client, heping_staff)
         response = client.get(f"/staff/people/{tiexi_worker.pk}/")
         assert response.status_code == 404
         assert "不在您的辖区" in response.content.decode()
         assert "刘洋" not in response.content.decode()
 
-    def test_other_county_cannot_be_changed(self, client: Client, heping_staff: User,
-                                            tiexi_worker: User) -> None:
+    def test_other_county_cannot_be_changed(
+        self, client: Client, heping_staff: User, tiexi_worker: User
+    ) -> None:
         login(client, heping_staff)
         response = client.post(f"/staff/people/{tiexi_worker.pk}/edit/", {"display_name": "被改的名字"})
         assert response.status_code == 404
         tiexi_worker.refresh_from_db()
         assert tiexi_worker.display_name == "刘洋"
 
-    def test_other_county_personal_data_cannot_be_revealed(self, client: Client, heping_staff: User,
-                                                           tiexi_worker: User) -> None:
+    def test_other_county_personal_data_cannot_be_revealed(
+        self, client: Client, heping_staff: User, tiexi_worker: User
+    ) -> None:
         login(client, heping_staff)
         response = client.post(f"/staff/people/{tiexi_worker.pk}/reveal/")
         assert response.status_code == 404
@@ -54,13 +58,16 @@ class TestPages:
 
     def test_own_county_can_be_changed(self, client: Client, heping_staff: User, heping_worker: User) -> None:
         login(client, heping_staff)
-        response = client.post(f"/staff/people/{heping_worker.pk}/edit/", {"address": "辽宁省沈阳市和平区太原街1号"})
+        response = client.post(
+            f"/staff/people/{heping_worker.pk}/edit/", {"address": "辽宁省沈阳市和平区太原街1号"}
+        )
         assert response.status_code == 302
         heping_worker.refresh_from_db()
         assert heping_worker.address == "辽宁省沈阳市和平区太原街1号"
 
-    def test_city_staff_see_every_district(self, client: Client, city_staff: User, heping_worker: User,
-                                           tiexi_worker: User) -> None:
+    def test_city_staff_see_every_district(
+        self, client: Client, city_staff: User, heping_worker: User, tiexi_worker: User
+    ) -> None:
         login(client, city_staff)
         page = client.get("/staff/people/").content.decode()
         assert "张秀兰" in page and "刘洋" in page
@@ -76,33 +83,37 @@ class TestPages:
 class TestApi:
     def token(self, user: User) -> dict[str, str]:
         _token, key = services.issue_api_token(actor=user, name="测试")
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        return {"Authorization": f"Bearer {key}"}
 
     def test_read_other_county_is_404(self, client: Client, heping_staff: User, tiexi_worker: User) -> None:
-        response = client.get(f"/api/v1/people/{tiexi_worker.pk}", **self.token(heping_staff))
+        response = client.get(f"/api/v1/people/{tiexi_worker.pk}", headers=self.token(heping_staff))
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
 
-    def test_change_other_county_is_404_and_nothing_changes(self, client: Client, heping_staff: User,
-                                                           tiexi_worker: User) -> None:
+    def test_change_other_county_is_404_and_nothing_changes(
+        self, client: Client, heping_staff: User, tiexi_worker: User
+    ) -> None:
         response = client.patch(
             f"/api/v1/people/{tiexi_worker.pk}",
             data=json.dumps({"display_name": "改名"}),
             content_type="application/json",
-            **self.token(heping_staff),
+            headers=self.token(heping_staff),
         )
         assert response.status_code == 404
         tiexi_worker.refresh_from_db()
         assert tiexi_worker.display_name == "刘洋"
 
-    def test_list_only_own_county(self, client: Client, heping_staff: User, heping_worker: User,
-                                  tiexi_worker: User) -> None:
-        response = client.get("/api/v1/people", **self.token(heping_staff))
+    def test_list_only_own_county(
+        self, client: Client, heping_staff: User, heping_worker: User, tiexi_worker: User
+    ) -> None:
+        response = client.get("/api/v1/people", headers=self.token(heping_staff))
         names = [p["display_name"] for p in response.json()["items"]]
         assert names == ["张秀兰"]
 
-    def test_own_county_masked_by_default(self, client: Client, heping_staff: User, heping_worker: User) -> None:
-        data = client.get(f"/api/v1/people/{heping_worker.pk}", **self.token(heping_staff)).json()
+    def test_own_county_masked_by_default(
+        self, client: Client, heping_staff: User, heping_worker: User
+    ) -> None:
+        data = client.get(f"/api/v1/people/{heping_worker.pk}", headers=self.token(heping_staff)).json()
         assert data["phone"] == "138****5678"
         assert data["id_number"] == "210102********0024"
 
@@ -111,19 +122,20 @@ class TestApi:
             "/api/v1/people",
             data=json.dumps({"display_name": "孙丽", "phone": "13611112222", "region_code": "210106"}),
             content_type="application/json",
-            **self.token(heping_staff),
+            headers=self.token(heping_staff),
         )
         assert response.status_code == 403
         assert response.json()["code"] == "region_out_of_scope"
         assert not User.objects.filter_phone("13611112222").exists()
 
-    def test_move_own_worker_into_other_county_is_refused(self, client: Client, heping_staff: User,
-                                                         heping_worker: User) -> None:
+    def test_move_own_worker_into_other_county_is_refused(
+        self, client: Client, heping_staff: User, heping_worker: User
+    ) -> None:
         response = client.patch(
             f"/api/v1/people/{heping_worker.pk}",
             data=json.dumps({"region_code": "210106"}),
             content_type="application/json",
-            **self.token(heping_staff),
+            headers=self.token(heping_staff),
         )
         assert response.status_code == 403
         heping_worker.refresh_from_db()

@@ -29,7 +29,11 @@ class Command(BaseCommand):
             if not fields:
                 continue
             total += self._rotate_model(model, fields, primary)
-        record(actor=None, action=AuditEntry.Action.KEY_ROTATION, note=f"re-encrypted {total} rows to key {primary}")
+        record(
+            actor=None,
+            action=AuditEntry.Action.KEY_ROTATION,
+            note=f"re-encrypted {total} rows to key {primary}",
+        )
         self.stdout.write(f"✓ {total} rows re-encrypted with key {primary}")
 
     def _rotate_model(self, model: Any, fields: list[Any], primary: str) -> int:
@@ -39,7 +43,9 @@ class Command(BaseCommand):
         # Read the stored ciphertext itself (the ORM would decrypt it) to find rows on an old key.
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {pk}, {cols} FROM {table}")  # noqa: S608 - names come from model meta
-            stale = [row[0] for row in cursor.fetchall() if any(v and not crypto.is_current(v) for v in row[1:])]
+            stale = [
+                row[0] for row in cursor.fetchall() if any(v and not crypto.is_current(v) for v in row[1:])
+            ]
         if not stale:
             return 0
         names = [f.name for f in fields] + [f.index_field for f in fields if f.index_field]
