@@ -154,7 +154,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Background work: huey. SQLite storage on one machine, Redis in production, in-process in tests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-_huey_immediate = TESTING or os.environ.get("LINGONG_TASKS_IMMEDIATE") == "1"
+# Development and tests run tasks in-process (no worker needed); production queues them for
+# `lingong worker`. LINGONG_TASKS_IMMEDIATE overrides either way.
+_huey_immediate = TESTING or os.environ.get("LINGONG_TASKS_IMMEDIATE", "0" if PRODUCTION else "1") == "1"
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
