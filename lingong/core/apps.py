@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "lingong.core"
     label = "core"
     verbose_name = _("基础数据")
+
+    def ready(self) -> None:
+        # Connects the signals that refresh cached working days when staff edit the calendar.
+        from lingong.core import calendar  # noqa: F401
