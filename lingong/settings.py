@@ -97,7 +97,7 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'lingong.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_db), conn_max_age=0 if TESTING else 60
+        os.environ.get("DATABASE_URL") or _default_db, conn_max_age=0 if TESTING else 60
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -151,6 +151,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Excel imports: larger files are refused with a clear message (split them, or use the API).
+LINGONG_IMPORT_MAX_ROWS = int(os.environ.get("LINGONG_IMPORT_MAX_ROWS", "100000"))
 
 # Background work: huey. SQLite storage on one machine, Redis in production, in-process in tests.
 REDIS_URL = os.environ.get("REDIS_URL", "")

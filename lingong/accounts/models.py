@@ -125,6 +125,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("view_personal_data", _("可以查看完整的个人信息（身份证、手机号、地址）")),
             ("export_personal_data", _("可以导出含完整个人信息的表格")),
         ]
+        indexes = [
+            # "Has this person already registered as a worker?" without scanning every worker.
+            models.Index(fields=["id_number_index", "role"], name="user_id_number_role"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role__in=[Role.STAFF, Role.SUPERVISOR]) | models.Q(region__isnull=False),

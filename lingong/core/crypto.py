@@ -4,7 +4,7 @@ AES-256-GCM with a random 96-bit nonce per value. Stored form: ``v1:<key id>:<ba
 Keys come from ``LINGONG_FIELD_KEY`` (comma-separated, base64 of 32 bytes): the first key encrypts,
 every key decrypts, so a rotation is: put the new key first, run ``lingong rotate_field_key``, then
 drop the old one. Exact-value search goes through a keyed hash (HMAC-SHA256, ``LINGONG_INDEX_KEY``),
-which never changes with rotation. See docs/adr/0004-encryption.md.
+which never changes with rotation. See docs/adr/0004-encryption-of-personal-data.md.
 """
 
 from __future__ import annotations
