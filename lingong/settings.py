@@ -45,6 +45,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (by phone number) replaces Django's.
+    "lingong.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,7 +57,6 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from local static files: no CDN on a government network
     "huey.contrib.djhuey",
     "lingong.core",
-    "lingong.accounts",
     "lingong.web",
     "lingong.demo",
 ]

@@ -35,3 +35,26 @@ def test_admin_tokens_scoped(client: Client, heping_staff: User, tiexi_staff: Us
     client.force_login(User.objects.get(pk=heping_staff.pk))
     page = client.get("/admin/accounts/apitoken/").content.decode()
     assert "和平的令牌" in page and "铁西的令牌" not in page
+
+
+def test_administrator_opens_a_staff_account(client: Client, shenyang: dict[str, object]) -> None:
+    admin_user = User.objects.create_superuser("13900000099", "Admin-lingong-2026", display_name="管理员")
+    client.force_login(admin_user)
+    form = {
+        "display_name": "周洁",
+        "role": "staff",
+        "region": "210102",
+        "phone": "139 0000 0055",
+        "password": "Zhou-jie-2026",
+    }
+    bad = client.post("/admin/accounts/user/add/", {**form, "phone": "12345"})
+    assert bad.status_code == 200 and "11位" in bad.content.decode()
+    response = client.post("/admin/accounts/user/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    staff = User.objects.get_by_phone("13900000055")
+    assert staff.region_id == "210102" and staff.is_staff and staff.check_password("Zhou-jie-2026")
+
+
+def test_county_staff_cannot_open_accounts(client: Client, heping_staff: User) -> None:
+    client.force_login(heping_staff)
+    assert client.get("/admin/accounts/user/add/").status_code == 403

@@ -178,3 +178,22 @@ class TestApiErrors:
         assert client.get("/api/docs").status_code == 200
         schema = client.get("/api/v1/openapi.json").json()
         assert "/api/v1/people" in schema["paths"]
+
+
+class TestCreateSuperuser:
+    def test_noinput_with_phone_only(self, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        from django.core.management import call_command
+
+        monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Admin-lingong-2026")
+        call_command("createsuperuser", "--noinput", "--phone", "139 0000 9999", "--name", "管理员甲")
+        admin = User.objects.get_by_phone("13900009999")
+        assert admin.is_superuser and admin.role == "admin"
+        assert services.authenticate_phone(phone="13900009999", password="Admin-lingong-2026") == admin
+
+    def test_bad_phone_refused(self, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        from django.core.management import CommandError, call_command
+
+        monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Admin-lingong-2026")
+        with pytest.raises(CommandError, match="11位"):
+            call_command("createsuperuser", "--noinput", "--phone", "12345")
+        assert not User.objects.exists()
