@@ -140,6 +140,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.display_name}（{self.masked_phone}）"
 
+    def get_short_name(self) -> str:
+        # The admin greets people by this; the login field itself is a keyed hash.
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
     @property
     def is_scoped(self) -> bool:
         return self.role in SCOPED_ROLES

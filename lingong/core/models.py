@@ -188,6 +188,31 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_type}"
 
+    @property
+    def object_label(self) -> str:
+        """``accounts.user`` → ``用户``: what staff read on the page and in the export."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model else self.object_type
+
+    @property
+    def fields_label(self) -> str:
+        model = self._model()
+        names = []
+        for name in self.fields or []:
+            try:
+                names.append(str(model._meta.get_field(name).verbose_name) if model else name)
+            except Exception:
+                names.append(name)
+        return "、".join(names)
+
+    def _model(self) -> Any:
+        from django.apps import apps
+
+        try:
+            return apps.get_model(self.object_type) if self.object_type else None
+        except (LookupError, ValueError):
+            return None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("the audit log is append-only")

@@ -45,10 +45,10 @@ def audit_rows(qs: models.QuerySet[AuditEntry]) -> Iterator[list[Any]]:
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
             e.actor_label,
             str(labels.get(e.action, e.action)),
-            e.object_type,
+            e.object_label,
             e.object_id,
             e.region_code,
-            "、".join(e.fields or []),
+            e.fields_label,
             e.ip_address or "",
             e.note,
         ]

@@ -58,3 +58,10 @@ def test_administrator_opens_a_staff_account(client: Client, shenyang: dict[str,
 def test_county_staff_cannot_open_accounts(client: Client, heping_staff: User) -> None:
     client.force_login(heping_staff)
     assert client.get("/admin/accounts/user/add/").status_code == 403
+
+
+def test_admin_greets_by_name_not_by_hash(client: Client, heping_staff: User) -> None:
+    client.force_login(heping_staff)
+    page = client.get("/admin/").content.decode()
+    assert "王芳" in page
+    assert heping_staff.phone_index.upper() not in page.upper()
