@@ -188,6 +188,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_type}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
     @property
     def object_label(self) -> str:
         """``accounts.user`` → ``用户``: what staff read on the page and in the export."""
@@ -212,14 +220,6 @@ class AuditEntry(models.Model):
             return apps.get_model(self.object_type) if self.object_type else None
         except (LookupError, ValueError):
             return None
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the audit log is append-only")
 
 
 class Alert(models.Model):
