@@ -106,7 +106,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE avoids upgrade deadlocks.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=5000;"
+            "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
