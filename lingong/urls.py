@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from ninja.openapi.views import openapi_view
 
 from lingong.api.main import api
 
-admin.site.site_header = "灵工 · 公共就业服务后台"
-admin.site.site_title = "灵工后台"
-admin.site.index_title = "业务管理"
+admin.site.site_header = _("灵工 · 公共就业服务后台")
+admin.site.site_title = _("灵工后台")
+admin.site.index_title = _("业务管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ from lingong.core.admin_scope import RegionScopedAdmin
 from lingong.core.models import Alert, AuditEntry, CalendarDay, CalendarYear, Division, Occupation
 from lingong.core.occupations import romanize
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
 
 
 @admin.register(Division)
@@ -64,7 +64,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("星期"))
     def weekday(self, obj: CalendarDay) -> str:
-        return WEEKDAYS[obj.date.weekday()]
+        return str(WEEKDAYS[obj.date.weekday()])
 
 
 @admin.register(CalendarYear)

@@ -193,4 +193,6 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         rows = services.export_audit_log(actor=actor, action=action)
     except DomainError as exc:
         return _error_page(request, exc)
-    return excel.xlsx_response("审计日志.xlsx", core_selectors.AUDIT_HEADERS, rows, sheet_title="审计日志")
+    return excel.xlsx_response(
+        _("审计日志") + ".xlsx", core_selectors.AUDIT_HEADERS, rows, sheet_title=_("审计日志")
+    )
