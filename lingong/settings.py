@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from local static files: no CDN on a government network
     "huey.contrib.djhuey",
     "lingong.core",
+    "lingong.market",
     "lingong.web",
     "lingong.demo",
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     # The API's own docs live at /api/v1/docs; /api/docs is the address people are told.
     path("api/docs", openapi_view, {"api": api}, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("market/", include("lingong.market.urls")),
     path("", include("lingong.web.urls")),
 ]

@@ -248,3 +248,35 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Transition(models.Model):
+    """One step of a workflow: which record went from which status to which, by whom, when.
+
+    Written only by ``lingong.core.workflow.transition``; the workflows of every app share it.
+    """
+
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    field = models.CharField(_("状态字段"), max_length=32, default="status")
+    from_status = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("状态变更记录")
+        verbose_name_plural = _("状态变更记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="transition_object_at")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} {self.from_status}→{self.to_status}"

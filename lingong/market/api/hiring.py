@@ -1,0 +1,7 @@
+"""API: hiring."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["market-hiring"])

@@ -1,0 +1,1 @@
+"""See the modules: one per part of the market (posts, profiles, hiring, directory)."""
