@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from lingong.core.admin_scope import RegionScopedAdmin
+from lingong.market import admin_directory  # noqa: F401  (registers the directory's admin)
 from lingong.market.models import (
     EmployerProfile,
     Engagement,
