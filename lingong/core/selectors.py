@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lingong.core.errors import PermissionDenied
-from lingong.core.models import AuditEntry
+from lingong.core.models import Alert, AuditEntry
 from lingong.core.scope import in_scope
 
 AUDIT_HEADERS = [
@@ -52,3 +52,9 @@ def audit_rows(qs: models.QuerySet[AuditEntry]) -> Iterator[list[Any]]:
             e.ip_address or "",
             e.note,
         ]
+
+
+def open_alerts(*, actor: Any) -> models.QuerySet[Alert]:
+    """Unresolved alerts of the actor's region, and those that concern every office (no region)."""
+    qs = Alert.objects.filter(resolved_at__isnull=True)
+    return (in_scope(qs, actor, field="region_code") | qs.filter(region_code="")).order_by("-created_at")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("large-text/", views.toggle_large_text, name="large_text"),
+    path("staff/", views.workbench, name="workbench"),
     path("staff/people/", views.people_list, name="people"),
     path("staff/people/<int:person_id>/", views.person_detail, name="person"),
     path("staff/people/<int:person_id>/edit/", views.person_edit, name="person_edit"),

@@ -54,7 +54,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 return redirect(next_url)
             if user.is_scoped or user.role == Role.ADMIN:
-                return redirect("web:people")
+                return redirect("web:workbench")
             return redirect("web:home")
     return render(
         request,
@@ -82,6 +82,30 @@ def toggle_large_text(request: HttpRequest) -> HttpResponse:
         User.objects.filter(pk=request.user.pk).update(large_text=on)
         # The cookie wins for this browser; the saved choice follows the person to a new phone.
     return response
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The staff home: every back-office task of the region, with what is waiting on each."""
+    from lingong.market.selectors import directory as directory_selectors
+    from lingong.market.selectors import posts as post_selectors
+
+    actor = _actor(request)
+    if not (actor.is_scoped or actor.role == Role.ADMIN or actor.is_superuser):
+        return _error_page(request, DomainError("staff_only", _("只有公共就业服务工作人员可以进入工作台。")))
+    in_review = post_selectors.review_gigs(actor=actor) + post_selectors.review_seeking(actor=actor)
+    waiting = {
+        "review": len(in_review),
+        "stale_places": directory_selectors.staff_places(actor=actor)
+        .filter(directory_selectors.stale_q())
+        .count(),
+        "alerts": core_selectors.open_alerts(actor=actor).count(),
+    }
+    return render(
+        request,
+        "web/staff/workbench.html",
+        {"waiting": waiting, "alerts": core_selectors.open_alerts(actor=actor)[:10]},
+    )
 
 
 @login_required

@@ -22,7 +22,7 @@ class TestLogin:
     def test_login_with_phone_in_any_common_format(self, client: Client, heping_staff: User) -> None:
         response = client.post("/login/", {"phone": "139 0000 0001", "password": PASSWORD})
         assert response.status_code == 302
-        assert response["Location"] == "/staff/people/"
+        assert response["Location"] == "/staff/"
 
     def test_wrong_password_is_a_chinese_message(self, client: Client, heping_staff: User) -> None:
         response = client.post("/login/", {"phone": "13900000001", "password": "wrong-password"})

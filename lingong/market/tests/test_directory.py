@@ -541,4 +541,3 @@ def test_api_staff_create_patch_verify(
     client.force_login(heping_staff)
     post_json(client, f"{API}/{pk}", {"active": False}, method="patch")
     assert client.get(f"{API}/{pk}").status_code == 404  # no longer published
-

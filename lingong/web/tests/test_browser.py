@@ -48,6 +48,10 @@ def test_staff_on_a_phone_sees_own_county_masked_then_reveals_with_audit(
     page = phone_page
     log_in(page, live_server.url, heping_staff)
 
+    expect(page).to_have_url(re.compile(r"/staff/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("工作台")
+    screenshot(page, "phone-00-workbench")
+    page.get_by_role("link", name="人员与单位").click()
     expect(page).to_have_url(re.compile(r"/staff/people/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("人员与单位")
     row = page.get_by_role("row").filter(has_text="张秀兰")
