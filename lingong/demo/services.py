@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -198,3 +199,143 @@ def create_demo_logins(*, seed: int, region: Division, counties: Sequence[Divisi
         user.groups.set([groups[name] for name in group_names])
         created.append(label)
     return created
+
+
+# --- the market -------------------------------------------------------------------------------------
+
+GIG_TEMPLATES = [
+    ("保洁", "家庭日常保洁{h}小时", "擦窗、拖地、整理厨房，自带工具优先。"),
+    ("搬运", "搬家装卸{n}人", "搬运家具家电，楼层有电梯。"),
+    ("配送", "午高峰外卖配送", "11:00-14:00 配送，平台派单，电动车自备。"),
+    ("装修", "小工 瓦工帮工", "瓷砖搬运、和灰，懂基本操作即可。"),
+    ("护理", "陪护老人白天班", "照顾老人起居、陪同散步，需有耐心。"),
+    ("餐饮", "饭店后厨帮工", "洗菜切配、收拾后厨，管一顿饭。"),
+]
+
+
+def create_demo_profiles(*, seed: int, region: Division) -> int:
+    """Needs-database profiles for the region's generated workers that have none yet."""
+    from lingong.market.services.profiles import create_demo_profiles as make
+
+    workers = (
+        User.objects.filter(role=Role.WORKER, region__pk__startswith=region.scope_prefix)
+        .select_related("region")
+        .order_by("pk")
+    )
+    made = 0
+    batch: list[User] = []
+    for worker in workers.iterator(chunk_size=2000):
+        batch.append(worker)
+        if len(batch) == 2000:
+            made += make(seed=seed, workers=batch, occupation_codes=generate.flexible_occupations())
+            batch = []
+    if batch:
+        made += make(seed=seed, workers=batch, occupation_codes=generate.flexible_occupations())
+    return made
+
+
+def create_demo_gigs(
+    *, seed: int, region: Division, count: int, progress: Callable[[int], object] | None = None
+) -> int:
+    """``count`` gig posts by the region's employers, published through the market's own service
+    (so they are checked, indexed for search and audited like any other). Wages sit above the local
+    minimum, so they publish at once."""
+    from lingong.market.models import Settlement, WageType
+    from lingong.market.services.posts import publish_gig_post
+
+    employers = list(
+        User.objects.filter(role=Role.EMPLOYER, region__pk__startswith=region.scope_prefix)
+        .select_related("region")
+        .order_by("pk")
+    )
+    occupations = generate.flexible_occupations()
+    from lingong.market.models import GigPost
+
+    # Safe to repeat: top the region up to ``count`` posts rather than adding ``count`` more.
+    count -= GigPost.objects.filter(region__pk__startswith=region.scope_prefix).count()
+    if not employers or not occupations or count <= 0:
+        return 0
+    rng = random.Random(f"{seed}:gigs:{region.code}")
+    today = timezone.localdate()
+    made = 0
+    for i in range(count):
+        employer = employers[rng.randrange(len(employers))]
+        county = employer.region
+        assert county is not None
+        kind, title, description = rng.choice(GIG_TEMPLATES)
+        where = generate.location_near(rng, county, km=4.0)
+        day_wage = rng.randrange(160, 320, 10)
+        by_hour = rng.random() < 0.3
+        start = today + dt.timedelta(days=rng.randrange(0, 10))
+        publish_gig_post(
+            actor=employer,
+            employer=employer,
+            occupation_code=rng.choice(occupations),
+            region_code=county.code,
+            address=generate.street_address(rng, county, generate.address_prefix(county)),
+            start_date=start,
+            end_date=start + dt.timedelta(days=rng.choice([0, 0, 1, 2, 6])),
+            headcount=rng.choice([1, 1, 2, 3, 5, 10]),
+            wage_fen=(rng.randrange(25, 45) if by_hour else day_wage) * 100,
+            wage_type=WageType.HOUR if by_hour else WageType.DAY,
+            settlement=rng.choice(Settlement.values),
+            title=title.format(h=rng.choice([2, 3, 4]), n=rng.choice([2, 3, 4])),
+            description=f"{kind}：{description}",
+            time_slots=rng.choice(["08:00-12:00", "08:00-17:00", "13:00-18:00", ""]),
+            longitude=where[0] if where else None,
+            latitude=where[1] if where else None,
+            instant=start == today and rng.random() < 0.5,
+        )
+        made += 1
+        if progress and (i + 1) % 50 == 0:
+            progress(50)
+    if progress:
+        progress(count % 50)
+    return made
+
+
+PLACE_KINDS = [
+    (
+        "public_hall",
+        "{county}公共就业服务中心零工对接专区",
+        "周一至周六 06:00-11:30",
+        "{county}人力资源和社会保障局",
+    ),
+    ("community_station", "{county}{street}社区零工驿站", "每天 05:30-10:00", "{street}街道办事处"),
+    ("service_station", "{county}舒心就业服务站", "周一至周五 08:30-17:00", "{county}就业服务中心"),
+    ("market", "{county}{street}劳务市场", "每天 05:00-12:00", "{county}{street}人力资源有限公司"),
+]
+
+
+def create_demo_places(*, seed: int, region: Division) -> int:
+    """A few directory entries per county (once): so the public directory page has something to show."""
+    from lingong.market.models import DirectoryPlace
+    from lingong.market.services.directory import create_place
+
+    if DirectoryPlace.objects.filter(region__pk__startswith=region.scope_prefix).exists():
+        return 0
+    actor = User.objects.filter(role=Role.ADMIN, is_superuser=True).order_by("pk").first()
+    if actor is None:
+        return 0
+    rng = random.Random(f"{seed}:places:{region.code}")
+    occupations = generate.flexible_occupations()
+    made = 0
+    for county in generate.counties_of(region):
+        for kind, name, hours, operator in rng.sample(PLACE_KINDS, 2):
+            street = rng.choice(["北市", "南湖", "长白", "太原", "新华", "兴华", "中街"])
+            where = generate.location_near(rng, county, km=3.0)
+            create_place(
+                actor=actor,
+                kind=kind,
+                name=name.format(county=county.name, street=street),
+                region_code=county.code,
+                address=generate.street_address(rng, county, generate.address_prefix(county)),
+                opening_hours=hours,
+                contact=f"024-{rng.randrange(2000_0000, 8999_9999)}",
+                operator=operator.format(county=county.name, street=street),
+                longitude=where[0] if where else None,
+                latitude=where[1] if where else None,
+                trades=rng.sample(occupations, min(4, len(occupations))),
+            )
+            made += 1
+    return made

@@ -145,8 +145,16 @@ class TestCommand:
         with pytest.raises(CommandError, match="没有县级区划"):
             demo(region="990000")
 
-    def test_gig_posts_not_faked_before_they_are_wired(self, shenyang: dict[str, Division]) -> None:
-        assert "未生成 60 条" in demo(workers=0, employers=0, gigs=60)
+    def test_fills_the_market_through_its_own_services(self, shenyang: dict[str, Division]) -> None:
+        from lingong.market.models import GigPost, WorkerProfile
+        from lingong.market.selectors.posts import GigFilters, search_gigs
+
+        out = demo(workers=20, employers=6, gigs=15)
+        assert "零工招聘：发布 15 条" in out
+        assert WorkerProfile.objects.count() == User.objects.filter(role="worker").count()
+        assert GigPost.objects.filter(status="published").count() == 15
+        assert search_gigs(GigFilters()).count == 15  # indexed for search like any other post
+        assert "零工招聘：发布 0 条" in demo(workers=20, employers=6, gigs=15)  # a rerun adds nothing
 
     def test_refuses_production(self, shenyang: dict[str, Division], settings: Any) -> None:
         settings.PRODUCTION = True

@@ -310,7 +310,11 @@ def create_demo_profiles(*, seed: int, workers: Iterable[User], occupation_codes
     ``seed`` and the worker's id, so a rerun makes the same data. Returns how many were created."""
     from lingong.demo.generate import location_near, sample_skills
 
-    todo = [w for w in workers if not WorkerProfile.objects.filter(user=w).exists()]
+    workers = list(workers)
+    has_profile = set(
+        WorkerProfile.objects.filter(user_id__in=[w.pk for w in workers]).values_list("user_id", flat=True)
+    )
+    todo = [w for w in workers if w.pk not in has_profile]
     profiles: list[WorkerProfile] = []
     skills: list[list[str]] = []
     for worker in todo:

@@ -88,18 +88,18 @@ class Command(BaseCommand):
 
         services.refresh_statistics()
 
-        if options["gigs"]:
-            if apps.is_installed("lingong.market"):
-                # Gig posts are the market app's: its generator is to be wired in here with its models.
-                self.stdout.write(
-                    f"零工招聘：market 应用已安装，但本命令尚未接入其演示数据生成，"
-                    f"未生成 {options['gigs']} 条。"
+        if apps.is_installed("lingong.market"):
+            profiles = services.create_demo_profiles(seed=seed, region=region)
+            self.stdout.write(f"灵活就业人员需求数据库：新建档案 {profiles} 份")
+            with tqdm(
+                total=options["gigs"], desc="零工招聘", unit="条", file=sys.stderr, disable=not show
+            ) as bar:
+                gigs = services.create_demo_gigs(
+                    seed=seed, region=region, count=options["gigs"], progress=bar.update
                 )
-            else:
-                self.stdout.write(
-                    f"零工招聘：未生成（{options['gigs']} 条）。"
-                    "零工招聘信息属于 market 应用，安装该应用后才会生成。"
-                )
+            self.stdout.write(f"零工招聘：发布 {gigs} 条")
+            places = services.create_demo_places(seed=seed, region=region)
+            self.stdout.write(f"零工市场名录：新建 {places} 处")
 
     @staticmethod
     def _skipped(result: services.Created, unit: str = "人") -> str:
