@@ -199,3 +199,33 @@ class ApiToken(models.Model):
     def is_usable(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Notification(models.Model):
+    """One message in a person's in-app inbox; SMS and WeChat copies go out through the task queue
+    via pluggable backends (lingong/accounts/notify.py), recorded in ``channels``."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类别"), max_length=32, db_index=True)
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    key = models.CharField(_("唯一键"), max_length=128, blank=True, help_text=_("同一事件只通知一次"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    channels = models.JSONField(_("发送渠道"), default=dict, blank=True, help_text=_('如 {"sms": "sent"}'))
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

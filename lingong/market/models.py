@@ -271,6 +271,13 @@ class GigPost(PostBase):
         _("联系电话"), index_field="contact_phone_index", normalizer=normalize_phone
     )
     contact_phone_index = BlindIndexField()
+    checkin_radius_m = models.PositiveIntegerField(_("签到范围（米）"), default=300)
+    checkin_secret = models.CharField(max_length=32, blank=True, editable=False)
+    filled_at = models.DateTimeField(_("招满时间"), null=True, blank=True)
+    first_confirmed_at = models.DateTimeField(_("首次确认录用时间"), null=True, blank=True)
+    first_check_in_at = models.DateTimeField(_("首次签到时间"), null=True, blank=True)
+    next_tier_at = models.DateTimeField(_("下一批推送时间"), null=True, blank=True)
+    current_tier = models.PositiveSmallIntegerField(_("当前推送批次"), default=0)
     instant = models.BooleanField(
         _("即时快招"), default=False, help_text=_("当天上岗，自动分批推送给附近的劳动者")
     )
@@ -350,7 +357,31 @@ class Engagement(models.Model):
     agreed_wage_type = models.CharField(_("工资方式"), max_length=8, choices=WageType.choices)
     tier = models.PositiveSmallIntegerField(_("推送批次"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    offer_expires_at = models.DateTimeField(_("邀请有效期至"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    negotiation = models.CharField(
+        _("协商方式"),
+        max_length=8,
+        blank=True,
+        choices=[("on_site", _("现场协商")), ("online", _("线上协商"))],
+    )
+    negotiation_note = models.CharField(_("协商记录"), max_length=255, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # Attendance proof: the on-site QR code of the day plus the phone's position inside the radius.
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    check_in_longitude = models.FloatField(_("签到经度"), null=True, blank=True)
+    check_in_latitude = models.FloatField(_("签到纬度"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    check_out_longitude = models.FloatField(_("签退经度"), null=True, blank=True)
+    check_out_latitude = models.FloatField(_("签退纬度"), null=True, blank=True)
+    # Wage protection: hours the employer leaves unapproved are approved automatically.
+    hours_worked = models.DecimalField(_("工时"), max_digits=6, decimal_places=2, null=True, blank=True)
+    hours_approved_at = models.DateTimeField(_("工时确认时间"), null=True, blank=True)
+    hours_auto_approved = models.BooleanField(_("工时系统自动确认"), default=False)
+    completed_at = models.DateTimeField(_("完工时间"), null=True, blank=True)
+    wage_due_fen = models.PositiveIntegerField(_("应付工资（分）"), null=True, blank=True)
+    wage_received_at = models.DateTimeField(_("确认收到工资时间"), null=True, blank=True)
+    cancelled_by_worker = models.BooleanField(_("由劳动者取消"), default=False)
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         EngagementStatus.APPLIED: {
@@ -450,3 +481,194 @@ class DirectoryPlaceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place_id} {self.changed_at:%Y-%m-%d}"
+
+
+class PostTemplate(models.Model):
+    """A saved gig for an employer who posts the same work again and again (quick posting)."""
+
+    employer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用工主体"),
+        on_delete=models.CASCADE,
+        related_name="post_templates",
+    )
+    name = models.CharField(_("模板名称"), max_length=40)
+    fields = models.JSONField(_("内容"), default=dict)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("发布模板")
+        verbose_name_plural = _("发布模板")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["employer", "name"], name="post_template_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatingStatus(models.TextChoices):
+    STANDING = "standing", _("有效")
+    APPEALED = "appealed", _("申诉中")
+    UPHELD = "upheld", _("申诉未支持")
+    WITHDRAWN = "withdrawn", _("已撤销")
+
+
+class Rating(models.Model):
+    """One side's rating of the other after a completed gig; the rated side may appeal it."""
+
+    engagement = models.ForeignKey(
+        Engagement, verbose_name=_("用工记录"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+"
+    )
+    ratee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("被评价人"),
+        on_delete=models.PROTECT,
+        related_name="ratings_received",
+    )
+    stars = models.PositiveSmallIntegerField(_("星级"))
+    comment = models.CharField(_("评语"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("评价时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.STANDING
+    )
+    appeal_reason = models.CharField(_("申诉理由"), max_length=255, blank=True)
+    appeal_decision = models.CharField(_("申诉处理意见"), max_length=255, blank=True)
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        RatingStatus.STANDING: {RatingStatus.APPEALED},
+        RatingStatus.APPEALED: {RatingStatus.UPHELD, RatingStatus.WITHDRAWN},
+        RatingStatus.UPHELD: set(),
+        RatingStatus.WITHDRAWN: set(),
+    }
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "rater"], name="rating_once_per_side"),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="rating_stars_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ {self.ratee}"
+
+
+class WageClaimStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    PAID = "paid", _("已支付")
+    REFERRED = "referred", _("已转劳动保障监察")
+    CLOSED = "closed", _("已结案")
+
+
+class WageClaim(models.Model):
+    """A worker's one-tap report that a gig's wage was not paid. It carries the evidence the
+    platform already holds (agreed wage, approved hours, attendance), so nobody has to prove it again."""
+
+    engagement = models.OneToOneField(
+        Engagement, verbose_name=_("用工记录"), on_delete=models.PROTECT, related_name="wage_claim"
+    )
+    reported_at = models.DateTimeField(_("报告时间"), default=timezone.now)
+    agreed_wage_fen = models.PositiveIntegerField(_("约定工资（分）"))
+    wage_due_fen = models.PositiveIntegerField(_("应付工资（分）"))
+    evidence = models.JSONField(_("证据"), default=dict, help_text=_("签到签退时间与位置、工时及确认方式"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=WageClaimStatus.choices, default=WageClaimStatus.OPEN
+    )
+    region = models.ForeignKey(
+        Division, verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        WageClaimStatus.OPEN: {WageClaimStatus.PAID, WageClaimStatus.REFERRED, WageClaimStatus.CLOSED},
+        WageClaimStatus.REFERRED: {WageClaimStatus.PAID, WageClaimStatus.CLOSED},
+        WageClaimStatus.PAID: {WageClaimStatus.CLOSED},
+        WageClaimStatus.CLOSED: set(),
+    }
+
+    class Meta:
+        verbose_name = _("欠薪报告")
+        verbose_name_plural = _("欠薪报告")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} {self.get_status_display()}"
+
+
+class FairKind(models.TextChoices):
+    JOB_FAIR = "job_fair", _("招聘会")
+    GIG_SPECIAL = "gig_special", _("零工专场")
+
+
+class FairStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("报名中")
+    CANCELLED = "cancelled", _("已取消")
+    FINISHED = "finished", _("已结束")
+
+
+class JobFair(models.Model):
+    """A job fair or a gig-only fair (零工专场) held at a directory place (青政办〔2021〕1号 13)."""
+
+    kind = models.CharField(_("类型"), max_length=12, choices=FairKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    place = models.ForeignKey(
+        DirectoryPlace, verbose_name=_("举办地点"), on_delete=models.PROTECT, related_name="fairs"
+    )
+    region = models.ForeignKey(
+        Division, verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    description = models.TextField(_("说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FairStatus.choices, default=FairStatus.SCHEDULED
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("组织者"), on_delete=models.PROTECT, related_name="+"
+    )
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        FairStatus.SCHEDULED: {FairStatus.CANCELLED, FairStatus.FINISHED},
+        FairStatus.CANCELLED: set(),
+        FairStatus.FINISHED: set(),
+    }
+
+    class Meta:
+        verbose_name = _("招聘会")
+        verbose_name_plural = _("招聘会与零工专场")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="fair_times")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FairEmployer(models.Model):
+    fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="employer_entries")
+    employer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posts = models.ManyToManyField(GigPost, blank=True, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fair", "employer"], name="fair_employer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id}:{self.employer_id}"
+
+
+class FairWorker(models.Model):
+    fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="worker_entries")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fair", "worker"], name="fair_worker_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id}:{self.worker_id}"
