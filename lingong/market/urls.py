@@ -1,5 +1,9 @@
-from lingong.market.views import directory, hiring, posts, profiles
+from lingong.market.views import directory, fairs, hiring, instant, posts, profiles, seeking, work
 
 app_name = "market"
 
-urlpatterns = [*posts.urlpatterns, *profiles.urlpatterns, *hiring.urlpatterns, *directory.urlpatterns]
+urlpatterns = [
+    pattern
+    for part in (posts, profiles, hiring, directory, instant, work, fairs, seeking)
+    for pattern in part.urlpatterns
+]

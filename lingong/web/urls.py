@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingong.web import views
+from lingong.web import inbox, views
 
 app_name = "web"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("staff/people/<int:person_id>/reveal/", views.person_reveal, name="person_reveal"),
     path("staff/audit/", views.audit_log, name="audit"),
     path("staff/audit/export.xlsx", views.audit_export, name="audit_export"),
+    *inbox.urlpatterns,
 ]

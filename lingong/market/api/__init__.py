@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from lingong.market.api import directory, hiring, posts, profiles
+from lingong.market.api import directory, fairs, hiring, instant, posts, profiles, seeking, work
 
 router = Router()
-router.add_router("/", posts.router)
-router.add_router("/", profiles.router)
-router.add_router("/", hiring.router)
-router.add_router("/", directory.router)
+for part in (posts, profiles, hiring, directory, instant, work, fairs, seeking):
+    router.add_router("/", part.router)

@@ -1,0 +1,7 @@
+"""API: fairs."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["market-fairs"])

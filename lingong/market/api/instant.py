@@ -1,0 +1,7 @@
+"""API: instant."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["market-instant"])

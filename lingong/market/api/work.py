@@ -1,0 +1,7 @@
+"""API: work."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["market-work"])
