@@ -128,6 +128,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [
             # "Has this person already registered as a worker?" without scanning every worker.
             models.Index(fields=["id_number_index", "role"], name="user_id_number_role"),
+            # Staff lists show the newest registrations first.
+            models.Index(fields=["date_joined", "id"], name="user_recent"),
         ]
         constraints = [
             models.CheckConstraint(

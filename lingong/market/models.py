@@ -106,6 +106,8 @@ class WorkerProfile(models.Model):
     class Meta:
         verbose_name = _("灵活就业人员档案")
         verbose_name_plural = _("灵活就业人员需求数据库")
+        # The staff list shows the most recently updated first: read in index order, stop at a page.
+        indexes = [models.Index(fields=["updated_at", "id"], name="workerprofile_recent")]
 
     def __str__(self) -> str:
         return str(self.user)

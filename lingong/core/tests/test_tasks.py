@@ -29,3 +29,12 @@ def test_no_alert_once_staff_entered_the_year() -> None:
 def test_no_alert_before_november() -> None:
     check_calendar_coverage(dt.date(2026, 6, 1))
     assert not Alert.objects.exists()
+
+
+def test_optimize_database_runs_on_either_database() -> None:
+    from django.db import connection
+
+    from lingong.core.tasks import optimize_database
+
+    result = optimize_database.call_local()
+    assert result == ("optimized" if connection.vendor == "sqlite" else "skipped")
