@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lingong.web.context_processors.site",
+                "lingong.web.inbox.unread",
             ],
         },
     }
@@ -156,6 +157,17 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Excel imports: larger files are refused with a clear message (split them, or use the API).
 LINGONG_IMPORT_MAX_ROWS = int(os.environ.get("LINGONG_IMPORT_MAX_ROWS", "100000"))
+
+# Instant hire (即时快招): offers go out in tiers of this size, each waiting this long for answers.
+LINGONG_INSTANT_TIER_SIZE = int(os.environ.get("LINGONG_INSTANT_TIER_SIZE", "10"))
+LINGONG_INSTANT_TIER_MINUTES = int(os.environ.get("LINGONG_INSTANT_TIER_MINUTES", "10"))
+
+# Wage protection and reliability (即时快招 attendance): hours the employer leaves unapproved this long
+# are approved automatically; no-shows and late cancellations count for a window, then lapse.
+LINGONG_HOURS_AUTO_APPROVE_HOURS = int(os.environ.get("LINGONG_HOURS_AUTO_APPROVE_HOURS", "24"))
+LINGONG_RELIABILITY_PRIOR = int(os.environ.get("LINGONG_RELIABILITY_PRIOR", "2"))
+LINGONG_RELIABILITY_WINDOW_DAYS = int(os.environ.get("LINGONG_RELIABILITY_WINDOW_DAYS", "180"))
+LINGONG_LATE_CANCEL_HOURS = int(os.environ.get("LINGONG_LATE_CANCEL_HOURS", "12"))
 
 # Background work: huey. SQLite storage on one machine, Redis in production, in-process in tests.
 REDIS_URL = os.environ.get("REDIS_URL", "")

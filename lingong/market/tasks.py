@@ -13,6 +13,8 @@ from lingong.market.services.posts import expire_due_posts
 
 # The directory's periodic task lives beside its services; importing it here registers it with huey.
 from lingong.market.tasks_directory import remind_stale_directory_places  # noqa: F401
+from lingong.market.tasks_instant import advance_instant_dispatch, dispatch_instant_post  # noqa: F401
+from lingong.market.tasks_work import auto_approve_hours, mark_no_shows  # noqa: F401
 
 
 @db_periodic_task(crontab(minute="*/10"))

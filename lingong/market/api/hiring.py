@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lingong.accounts.models import User
@@ -37,6 +37,7 @@ class EngagementOut(Schema):
 
 class StepIn(Schema):
     note: str = ""
+    negotiation: str = Field("", description="接受邀请时：on_site 现场协商 / online 线上协商")
 
 
 class OfferIn(Schema):
@@ -109,5 +110,8 @@ def step(
     payload: StepIn | None = None,
 ) -> dict[str, Any]:
     note = payload.note if payload else ""
-    services.ACTIONS[action](actor=_actor(request), engagement_id=engagement_id, note=note)
+    extra = {}
+    if payload and action == "accept" and payload.negotiation:
+        extra["negotiation"] = payload.negotiation
+    services.ACTIONS[action](actor=_actor(request), engagement_id=engagement_id, note=note, **extra)
     return _fresh(engagement_id)

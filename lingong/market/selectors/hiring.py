@@ -19,7 +19,7 @@ from lingong.market.services.profiles import is_staff
 def manageable_posts(actor: User) -> models.QuerySet[GigPost]:
     if is_staff(actor):
         return in_scope(GigPost.objects.all(), actor)
-    if actor.role == Role.EMPLOYER:
+    if actor.role in (Role.EMPLOYER, Role.AGENCY):
         # Not ``in_scope``: an employer's region is their address, and they may post in another county.
         return GigPost.objects.filter(employer=actor)
     raise PermissionDenied("employer_only", _("只有发布该招聘的用工主体或辖区工作人员可以办理。"))

@@ -10,6 +10,7 @@ table backs it up.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingong.accounts.models import Role, User
-from lingong.core.errors import Conflict, NotFound, PermissionDenied
+from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lingong.core.models import Transition
 from lingong.core.workflow import allowed, transition
 from lingong.market.models import Engagement, EngagementStatus, GigPost, PostStatus
@@ -108,8 +109,16 @@ def apply(*, actor: User, post_id: int) -> Engagement:
 
 
 @transaction.atomic
-def offer(*, actor: User, post_id: int, worker_id: int, tier: int | None = None) -> Engagement:
-    """The employer (or staff) invites a worker to an open post; the worker accepts or declines."""
+def offer(
+    *,
+    actor: User,
+    post_id: int,
+    worker_id: int,
+    tier: int | None = None,
+    expires_at: dt.datetime | None = None,
+) -> Engagement:
+    """The employer (or staff) invites a worker to an open post; the worker accepts or declines
+    (before ``expires_at``, when the offer has a reply time, as instant hire's offers do)."""
     post = get_manageable_post(actor, post_id)
     _check_place(post)
     worker = User.objects.filter(pk=worker_id, role=Role.WORKER, is_active=True).first()
@@ -122,6 +131,7 @@ def offer(*, actor: User, post_id: int, worker_id: int, tier: int | None = None)
         agreed_wage_fen=post.wage_fen,
         agreed_wage_type=post.wage_type,
         tier=tier,
+        offer_expires_at=expires_at,
     )
     try:
         with transaction.atomic():
@@ -148,12 +158,18 @@ def confirm_worker(*, actor: User, engagement_id: int, note: str = "") -> Engage
         engagement, EngagementStatus.CONFIRMED, actor=actor, note=note, also_save=["confirmed_at"], at=now
     )
     post.confirmed_count += 1  # the locked value: nobody else can change it before we commit
+    # The first times are kept (a freed and re-taken place does not move them): time-to-fill figures.
+    stamps = ["confirmed_count"]
+    if post.first_confirmed_at is None:
+        post.first_confirmed_at = now
+        stamps.append("first_confirmed_at")
     if post.confirmed_count >= post.headcount:
-        transition(
-            post, PostStatus.FILLED, actor=actor, note=_("人数已招满"), also_save=["confirmed_count"], at=now
-        )
+        if post.filled_at is None:
+            post.filled_at = now
+            stamps.append("filled_at")
+        transition(post, PostStatus.FILLED, actor=actor, note=_("人数已招满"), also_save=stamps, at=now)
     else:
-        post.save(update_fields=["confirmed_count"])
+        post.save(update_fields=stamps)
     return engagement
 
 
@@ -182,7 +198,11 @@ def cancel(*, actor: User, engagement_id: int, note: str = "") -> Engagement:
         raise Conflict("use_decline", _("邀请请选择“谢绝”。"))
     _status_check(engagement, EngagementStatus.CANCELLED)
     was_confirmed = engagement.status == EngagementStatus.CONFIRMED
-    transition(engagement, EngagementStatus.CANCELLED, actor=actor, note=note)
+    # Reliability counts the worker's own late cancellations of a confirmed place (selectors.work).
+    engagement.cancelled_by_worker = was_confirmed and worker_id == actor.pk
+    transition(
+        engagement, EngagementStatus.CANCELLED, actor=actor, note=note, also_save=["cancelled_by_worker"]
+    )
     if was_confirmed:
         post.confirmed_count -= 1
         if post.status == PostStatus.FILLED:
@@ -207,9 +227,34 @@ def withdraw(*, actor: User, engagement_id: int, note: str = "") -> Engagement:
     return _worker_step(actor, engagement_id, EngagementStatus.WITHDRAWN, note)
 
 
+#: How the worker and the employer settle the details of an accepted offer (即时快招: 现场对接洽谈).
+NEGOTIATION_WAYS = ("on_site", "online")
+
+
 @transaction.atomic
-def accept(*, actor: User, engagement_id: int, note: str = "") -> Engagement:
-    return _worker_step(actor, engagement_id, EngagementStatus.ACCEPTED, note)
+def accept(*, actor: User, engagement_id: int, note: str = "", negotiation: str = "") -> Engagement:
+    """The worker accepts an offer, optionally saying how they will settle the details (on site or
+    online) in ``note``. An offer past its reply time cannot be accepted, even before the periodic
+    task has cancelled it."""
+    if negotiation and negotiation not in NEGOTIATION_WAYS:
+        raise DomainError("negotiation_invalid", _("协商方式只能是现场协商或线上协商。"))
+    engagement = _lock_as_worker(actor, engagement_id)
+    _status_check(engagement, EngagementStatus.ACCEPTED)
+    now = timezone.now()
+    if engagement.offer_expires_at is not None and engagement.offer_expires_at <= now:
+        raise Conflict("offer_expired", _("该邀请已超过回复时间。"))
+    engagement.accepted_at = now
+    engagement.negotiation = negotiation
+    engagement.negotiation_note = note[:255] if negotiation else ""
+    transition(
+        engagement,
+        EngagementStatus.ACCEPTED,
+        actor=actor,
+        note=note,
+        also_save=["accepted_at", "negotiation", "negotiation_note"],
+        at=now,
+    )
+    return engagement
 
 
 @transaction.atomic
