@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -169,6 +170,19 @@ def _own_post_id(actor: User, engagement_id: int) -> int:
     if post_id is None:
         raise NotFound("not_found", _("找不到该用工记录。"))
     return post_id
+
+
+class CheckinCodeOut(Schema):
+    day: dt.date
+    code: str
+    url: str = Field(description="现场二维码所指的地址（劳动者扫码签到）")
+
+
+@router.get("/gigs/{post_id}/checkin-code", response=CheckinCodeOut, summary="今天的现场签到码（用工主体）")
+def checkin_code_today(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    post, path = services.checkin_qr(actor=_actor(request), post_id=post_id)
+    day = services.work_day(timezone.now())
+    return {"day": day, "code": services.checkin_code(post, day), "url": request.build_absolute_uri(path)}
 
 
 @router.post("/engagements/{engagement_id}/check-in", response=WorkOut, summary="扫码签到（劳动者）")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,7 @@ def publish_gig_post(
     )
     post = GigPost(
         employer=employer,
+        checkin_secret=secrets.token_hex(16),  # the daily on-site QR code derives from it
         occupation=occupation,
         title=title,
         description=description.strip(),
