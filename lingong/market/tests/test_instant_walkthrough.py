@@ -131,7 +131,7 @@ def test_instant_hire_from_quick_post_to_both_ratings(
         e.completed_at,
         e.wage_received_at,
     ]
-    assert all(steps) and steps == sorted(steps)
+    assert all(steps) and steps == sorted(steps)  # type: ignore[type-var]
     assert (e.status, e.negotiation, e.wage_due_fen, e.hours_auto_approved) == (
         "completed",
         "on_site",
@@ -159,6 +159,7 @@ def test_instant_hire_from_quick_post_to_both_ratings(
     figures = staff.call("get", "/outcomes?by=post")
     row = next(r for r in figures["rows"] if r["key"] == str(post.pk))
     assert (row["posts"], row["places"], row["filled"], row["fill_rate"]) == (1, 1, 1, 1.0)
+    assert post.filled_at is not None and post.first_check_in_at is not None
     expected = (post.filled_at - post.created_at).total_seconds() / 60
     assert row["median_fill_minutes"] == pytest.approx(expected, abs=0.051)
     assert row["median_start_minutes"] == pytest.approx(
