@@ -169,6 +169,23 @@ LINGONG_RELIABILITY_PRIOR = int(os.environ.get("LINGONG_RELIABILITY_PRIOR", "2")
 LINGONG_RELIABILITY_WINDOW_DAYS = int(os.environ.get("LINGONG_RELIABILITY_WINDOW_DAYS", "180"))
 LINGONG_LATE_CANCEL_HOURS = int(os.environ.get("LINGONG_LATE_CANCEL_HOURS", "12"))
 
+# Notifications: the inbox always; copies by SMS / WeChat through gateways (lingong/accounts/notify.py).
+LINGONG_NOTIFY_BACKENDS = [
+    b.strip()
+    for b in os.environ.get("LINGONG_NOTIFY_BACKENDS", "lingong.accounts.notify.ConsoleBackend").split(",")
+    if b.strip()
+]
+LINGONG_SITE_URL = os.environ.get("LINGONG_SITE_URL", "")
+LINGONG_SMS_URL = os.environ.get("LINGONG_SMS_URL", "")
+LINGONG_SMS_TOKEN = os.environ.get("LINGONG_SMS_TOKEN", "")
+LINGONG_WECHAT_URL = os.environ.get("LINGONG_WECHAT_URL", "")
+LINGONG_WECHAT_TOKEN = os.environ.get("LINGONG_WECHAT_TOKEN", "")
+LINGONG_WECHAT_TEMPLATE_ID = os.environ.get("LINGONG_WECHAT_TEMPLATE_ID", "")
+LINGONG_NOTIFY_TIMEOUT = float(os.environ.get("LINGONG_NOTIFY_TIMEOUT", "5"))
+
+# The gig market directory: an entry not verified for this many days is flagged and staff reminded.
+LINGONG_DIRECTORY_STALE_DAYS = int(os.environ.get("LINGONG_DIRECTORY_STALE_DAYS", "90"))
+
 # Background work: huey. SQLite storage on one machine, Redis in production, in-process in tests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Development and tests run tasks in-process (no worker needed); production queues them for
