@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lingong.accounts import selectors, services
+from lingong.accounts.http import acting_user
 from lingong.accounts.models import User
 
 router = Router(tags=["accounts"])
@@ -77,19 +78,13 @@ class TokenOut(Schema):
     key: str | None = Field(None, description="完整令牌，只在创建时返回一次")
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _person_out(actor: User, person: User) -> dict[str, Any]:
     return selectors.person_view(actor=actor, person=person).__dict__
 
 
 @router.get("/me", response=MeOut, summary="当前登录用户")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = _actor(request)
+    user = acting_user(request)
     return {
         "id": user.pk,
         "display_name": user.display_name,
@@ -104,27 +99,27 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def list_people(
     request: HttpRequest, role: str | None = None, region_code: str | None = None, q: str = ""
 ) -> list[dict[str, Any]]:
-    actor = _actor(request)
+    actor = acting_user(request)
     qs = selectors.list_people(actor=actor, role=role, region_code=region_code, query=q)
     return [_person_out(actor, p) for p in qs[:1000]]
 
 
 @router.post("/people", response={201: PersonOut}, summary="在窗口为人员或单位开户")
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = acting_user(request)
     person = services.register_user(actor=actor, **payload.dict())
     return Status(201, _person_out(actor, person))
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人员详情（脱敏）")
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     return _person_out(actor, selectors.get_person(actor=actor, person_id=person_id))
 
 
 @router.patch("/people/{person_id}", response=PersonOut, summary="修改人员信息（记入审计日志）")
 def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     changes = payload.dict(exclude_unset=True)
     person = services.update_person(actor=actor, person_id=person_id, changes=changes)
     return _person_out(actor, person)
@@ -136,12 +131,12 @@ def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> 
     summary="查看完整个人信息（需授权，记入审计日志）",
 )
 def reveal_personal_data(request: HttpRequest, person_id: int) -> dict[str, str]:
-    return services.reveal_personal_data(actor=_actor(request), person_id=person_id)
+    return services.reveal_personal_data(actor=acting_user(request), person_id=person_id)
 
 
 @router.post("/tokens", response={201: TokenOut}, summary="为当前用户创建API令牌")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
-    token, key = services.issue_api_token(actor=_actor(request), name=payload.name, days=payload.days)
+    token, key = services.issue_api_token(actor=acting_user(request), name=payload.name, days=payload.days)
     return Status(
         201,
         {
@@ -157,5 +152,5 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="撤销API令牌")
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
-    services.revoke_api_token(actor=_actor(request), token_id=token_id)
+    services.revoke_api_token(actor=acting_user(request), token_id=token_id)
     return Status(204, None)

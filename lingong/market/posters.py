@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import mark_safe
 
+from lingong.accounts.http import error_page
 from lingong.core.errors import DomainError
 from lingong.market.qr import qr_svg
 from lingong.market.selectors import fairs as fair_selectors
@@ -27,15 +28,11 @@ def _qr_context(request: HttpRequest, url_name: str, pk: int) -> dict[str, Any]:
     return {"url": url, "qr": mark_safe(qr_svg(url, size_mm=QR_MM))}
 
 
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
-
-
 def gig_poster(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         post = post_selectors.get_gig(actor=request.user, post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     context = {"post": post, "back": reverse("market:gig", args=[post_id])}
     return render(
         request, "market/posters/gig.html", {**context, **_qr_context(request, "market:gig", post_id)}
@@ -46,7 +43,7 @@ def seeking_poster(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         detail = seeking_detail_for(actor=request.user, post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     context = {"post": detail.row, "back": reverse("market:seeking_post", args=[post_id])}
     return render(
         request,
@@ -59,7 +56,7 @@ def fair_poster(request: HttpRequest, fair_id: int) -> HttpResponse:
     try:
         view = fair_selectors.get_fair(actor=None, fair_id=fair_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     context = {"v": view, "f": view.fair, "back": reverse("market:fair", args=[fair_id])}
     return render(
         request, "market/posters/fair.html", {**context, **_qr_context(request, "market:fair", fair_id)}

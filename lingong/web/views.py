@@ -17,19 +17,11 @@ from django.views.decorators.http import require_POST
 
 from lingong.accounts import selectors as account_selectors
 from lingong.accounts import services as account_services
+from lingong.accounts.http import acting_user, error_page
 from lingong.accounts.models import Role, User
 from lingong.core import selectors as core_selectors
 from lingong.core.errors import DomainError
 from lingong.core.middleware import client_ip
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,9 +82,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
     from lingong.market.selectors import directory as directory_selectors
     from lingong.market.selectors import posts as post_selectors
 
-    actor = _actor(request)
+    actor = acting_user(request)
     if not (actor.is_scoped or actor.role == Role.ADMIN or actor.is_superuser):
-        return _error_page(request, DomainError("staff_only", _("只有公共就业服务工作人员可以进入工作台。")))
+        return error_page(request, DomainError("staff_only", _("只有公共就业服务工作人员可以进入工作台。")))
     in_review = post_selectors.review_gigs(actor=actor) + post_selectors.review_seeking(actor=actor)
     waiting = {
         "review": len(in_review),
@@ -110,7 +102,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def people_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         qs = account_selectors.list_people(
             actor=actor,
@@ -119,7 +111,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
             query=request.GET.get("q", ""),
         )
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     rows = [account_selectors.person_view(actor=actor, person=p) for p in page.object_list]
     return render(
@@ -131,11 +123,11 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         person = account_selectors.get_person(actor=actor, person_id=person_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "web/staff/person_detail.html",
@@ -148,11 +140,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     """Full personal data, for staff with the permission; every call is written to the audit log."""
     try:
-        data = account_services.reveal_personal_data(actor=_actor(request), person_id=person_id)
+        data = account_services.reveal_personal_data(actor=acting_user(request), person_id=person_id)
     except DomainError as exc:
         if request.headers.get("HX-Request"):
             return render(request, "web/staff/_error_fragment.html", {"error": exc}, status=exc.status)
-        return _error_page(request, exc)
+        return error_page(request, exc)
     template = "web/staff/_personal_data.html"
     if not request.headers.get("HX-Request"):
         template = "web/staff/personal_data.html"
@@ -161,11 +153,11 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         person = account_selectors.get_person(actor=actor, person_id=person_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     error: DomainError | None = None
     values: dict[str, Any] = {
         "display_name": person.display_name,
@@ -197,11 +189,11 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponseBase:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         qs = core_selectors.audit_entries(actor=actor, action=request.GET.get("action") or None)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "web/staff/audit_log.html", {"page": page})
 
@@ -211,12 +203,12 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The audit log as a streamed Excel file; the export itself is audited."""
     from lingong.core import excel, services
 
-    actor = _actor(request)
+    actor = acting_user(request)
     action = request.GET.get("action") or None
     try:
         rows = services.export_audit_log(actor=actor, action=action)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return excel.xlsx_response(
         _("审计日志") + ".xlsx", core_selectors.AUDIT_HEADERS, rows, sheet_title=_("审计日志")
     )

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from lingong.accounts.models import User
+from lingong.accounts.http import acting_user
 from lingong.market.models import JobFair
 from lingong.market.selectors import fairs as selectors
 from lingong.market.services import fairs as services
@@ -64,12 +64,6 @@ class RegisterIn(Schema):
     post_ids: list[int] = Field(description="本单位正在招聘中的零工招聘编号")
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def fair_out(fair: JobFair) -> dict[str, Any]:
     return {
         "id": fair.pk,
@@ -112,23 +106,23 @@ def get_fair(request: HttpRequest, fair_id: int) -> dict[str, Any]:
 
 @router.post("/fairs", response={201: FairDetailOut}, summary="安排招聘会（本辖区工作人员）")
 def create_fair(request: HttpRequest, payload: FairIn) -> Status[dict[str, Any]]:
-    fair = services.schedule_fair(actor=_actor(request), **payload.dict())
+    fair = services.schedule_fair(actor=acting_user(request), **payload.dict())
     return Status(201, _detail(request, fair.pk))
 
 
 @router.post("/fairs/{fair_id}/cancel", response=FairDetailOut, summary="取消招聘会（通知已报名的人）")
 def cancel_fair(request: HttpRequest, fair_id: int, payload: CancelIn) -> dict[str, Any]:
-    services.cancel_fair(actor=_actor(request), fair_id=fair_id, reason=payload.reason)
+    services.cancel_fair(actor=acting_user(request), fair_id=fair_id, reason=payload.reason)
     return _detail(request, fair_id)
 
 
 @router.post("/fairs/{fair_id}/employers", response=FairDetailOut, summary="用工主体报名参会")
 def register_employer(request: HttpRequest, fair_id: int, payload: RegisterIn) -> dict[str, Any]:
-    services.register_employer(actor=_actor(request), fair_id=fair_id, post_ids=payload.post_ids)
+    services.register_employer(actor=acting_user(request), fair_id=fair_id, post_ids=payload.post_ids)
     return _detail(request, fair_id)
 
 
 @router.post("/fairs/{fair_id}/workers", response={201: FairDetailOut}, summary="劳动者报名（每场一次）")
 def sign_up_worker(request: HttpRequest, fair_id: int) -> Status[dict[str, Any]]:
-    services.sign_up_worker(actor=_actor(request), fair_id=fair_id)
+    services.sign_up_worker(actor=acting_user(request), fair_id=fair_id)
     return Status(201, _detail(request, fair_id))

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lingong.accounts.models import User
+from lingong.accounts.http import acting_user
 from lingong.market.api.profiles import PagedRows
 from lingong.market.models import Engagement
 from lingong.market.selectors import hiring as selectors
@@ -44,11 +44,6 @@ class OfferIn(Schema):
     worker_id: int
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def engagement_out(e: Engagement) -> dict[str, Any]:
     return {
         "id": e.pk,
@@ -73,13 +68,13 @@ def _fresh(engagement_id: int) -> dict[str, Any]:
 
 @router.post("/gigs/{post_id}/apply", response={201: EngagementOut}, summary="报名零工招聘（劳动者）")
 def apply(request: HttpRequest, post_id: int) -> Status[dict[str, Any]]:
-    engagement = services.apply(actor=_actor(request), post_id=post_id)
+    engagement = services.apply(actor=acting_user(request), post_id=post_id)
     return Status(201, _fresh(engagement.pk))
 
 
 @router.post("/gigs/{post_id}/offers", response={201: EngagementOut}, summary="邀请劳动者（用工主体）")
 def offer(request: HttpRequest, post_id: int, payload: OfferIn) -> Status[dict[str, Any]]:
-    engagement = services.offer(actor=_actor(request), post_id=post_id, worker_id=payload.worker_id)
+    engagement = services.offer(actor=acting_user(request), post_id=post_id, worker_id=payload.worker_id)
     return Status(201, _fresh(engagement.pk))
 
 
@@ -87,14 +82,14 @@ def offer(request: HttpRequest, post_id: int, payload: OfferIn) -> Status[dict[s
     "/gigs/{post_id}/applicants", response=list[EngagementOut], summary="某招聘的报名者（用工主体、工作人员）"
 )
 def applicants(request: HttpRequest, post_id: int) -> list[dict[str, Any]]:
-    _post, engagements = selectors.post_applicants(actor=_actor(request), post_id=post_id)
+    _post, engagements = selectors.post_applicants(actor=acting_user(request), post_id=post_id)
     return [engagement_out(e) for e in engagements]
 
 
 @router.get("/engagements", response=list[EngagementOut], summary="我的用工记录（劳动者或用工主体）")
 @paginate(LimitOffsetPagination)
 def my_engagements(request: HttpRequest, status: str | None = None) -> Any:
-    qs = selectors.my_engagements(actor=_actor(request), status=status)
+    qs = selectors.my_engagements(actor=acting_user(request), status=status)
     return PagedRows(qs, engagement_out)
 
 
@@ -113,5 +108,5 @@ def step(
     extra = {}
     if payload and action == "accept" and payload.negotiation:
         extra["negotiation"] = payload.negotiation
-    services.ACTIONS[action](actor=_actor(request), engagement_id=engagement_id, note=note, **extra)
+    services.ACTIONS[action](actor=acting_user(request), engagement_id=engagement_id, note=note, **extra)
     return _fresh(engagement_id)

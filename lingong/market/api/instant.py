@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from lingong.accounts.http import acting_user
 from lingong.accounts.models import User
 from lingong.core.errors import PermissionDenied
 from lingong.core.scope import get_in_scope
@@ -99,11 +100,6 @@ class OutcomesOut(Schema):
     total: OutcomeRowOut
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _post_out(post: GigPost) -> dict[str, Any]:
     return {
         "id": post.pk,
@@ -134,7 +130,7 @@ def _template_out(t: PostTemplate) -> dict[str, Any]:
 
 @router.post("/instant", response={201: InstantPostOut}, summary="即时快招：一键发布今天上岗的零工")
 def quick_post(request: HttpRequest, payload: QuickPostIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = acting_user(request)
     data = payload.dict()
     employer_id = data.pop("employer_id")
     template_id = data.pop("template_id")
@@ -149,20 +145,20 @@ def quick_post(request: HttpRequest, payload: QuickPostIn) -> Status[dict[str, A
 
 @router.get("/templates", response=list[TemplateOut], summary="我的发布模板")
 def list_templates(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_template_out(t) for t in services.list_templates(actor=_actor(request))]
+    return [_template_out(t) for t in services.list_templates(actor=acting_user(request))]
 
 
 @router.post("/templates", response={201: TemplateOut}, summary="保存为模板（同名则覆盖）")
 def save_template(request: HttpRequest, payload: TemplateIn) -> Status[dict[str, Any]]:
     template = services.save_template(
-        actor=_actor(request), name=payload.name, fields=_with_fen(payload.fields)
+        actor=acting_user(request), name=payload.name, fields=_with_fen(payload.fields)
     )
     return Status(201, _template_out(template))
 
 
 @router.delete("/templates/{template_id}", response={204: None}, summary="删除模板")
 def delete_template(request: HttpRequest, template_id: int) -> Status[None]:
-    services.delete_template(actor=_actor(request), template_id=template_id)
+    services.delete_template(actor=acting_user(request), template_id=template_id)
     return Status(204, None)
 
 
@@ -170,7 +166,7 @@ def delete_template(request: HttpRequest, template_id: int) -> Status[None]:
 def outcomes(request: HttpRequest, filters: Query[OutcomeFilterIn]) -> outcome_selectors.Outcomes:
     today = timezone.localdate()
     return outcome_selectors.outcomes(
-        actor=_actor(request),
+        actor=acting_user(request),
         by=filters.by,
         date_from=filters.date_from or today - dt.timedelta(days=30),
         date_to=filters.date_to or today,

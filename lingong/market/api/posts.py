@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from lingong.accounts.http import acting_user
 from lingong.accounts.models import User
 from lingong.core.errors import DomainError, PermissionDenied
 from lingong.core.scope import get_in_scope
@@ -148,12 +149,6 @@ class SeekingIn(Schema):
     latitude: float | None = None
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def filters_from(data: GigFilterIn) -> selectors.GigFilters:
     if data.sort not in selectors.SORTS:
         raise DomainError("sort_invalid", _("排序方式只能是 newest、wage 或 distance。"), field="sort")
@@ -182,7 +177,7 @@ def list_gigs(request: HttpRequest, filters: Query[GigFilterIn]) -> dict[str, An
 
 @router.get("/gigs/mine", response=list[GigOut], summary="我发布的零工招聘（全部状态）")
 def my_gigs(request: HttpRequest) -> list[selectors.GigRow]:
-    return selectors.my_gigs(actor=_actor(request))
+    return selectors.my_gigs(actor=acting_user(request))
 
 
 @router.get("/gigs/{post_id}", response=GigDetailOut, auth=None, summary="零工招聘详情")
@@ -192,7 +187,7 @@ def get_gig(request: HttpRequest, post_id: int) -> selectors.GigRow:
 
 @router.post("/gigs", response={201: GigDetailOut}, summary="发布零工招聘（免费，即时发布或转人工审核）")
 def create_gig(request: HttpRequest, payload: GigIn) -> Status[selectors.GigRow]:
-    actor = _actor(request)
+    actor = acting_user(request)
     data = payload.dict()
     employer_id = data.pop("employer_id")
     employer = actor
@@ -207,26 +202,26 @@ def create_gig(request: HttpRequest, payload: GigIn) -> Status[selectors.GigRow]
 
 @router.post("/gigs/{post_id}/close", response=GigDetailOut, summary="关闭零工招聘")
 def close_gig(request: HttpRequest, post_id: int) -> selectors.GigRow:
-    actor = _actor(request)
+    actor = acting_user(request)
     services.close_post(actor=actor, post_id=post_id)
     return selectors.get_gig(actor=actor, post_id=post_id)
 
 
 @router.get("/review", response=list[GigOut], summary="待审核的零工招聘（本辖区）")
 def review_queue(request: HttpRequest) -> list[selectors.GigRow]:
-    return selectors.review_gigs(actor=_actor(request))
+    return selectors.review_gigs(actor=acting_user(request))
 
 
 @router.post("/review/{post_id}/approve", response=GigDetailOut, summary="审核通过")
 def approve(request: HttpRequest, post_id: int) -> selectors.GigRow:
-    actor = _actor(request)
+    actor = acting_user(request)
     services.approve_post(actor=actor, post_id=post_id)
     return selectors.get_gig(actor=actor, post_id=post_id)
 
 
 @router.post("/review/{post_id}/reject", response=GigDetailOut, summary="审核不通过（须写明原因）")
 def reject(request: HttpRequest, post_id: int, payload: RejectIn) -> selectors.GigRow:
-    actor = _actor(request)
+    actor = acting_user(request)
     services.reject_post(actor=actor, post_id=post_id, reason=payload.reason)
     return selectors.get_gig(actor=actor, post_id=post_id)
 
@@ -243,7 +238,7 @@ def list_seeking(
 
 @router.post("/seeking", response={201: SeekingOut}, summary="发布零工求职（本人）")
 def create_seeking(request: HttpRequest, payload: SeekingIn) -> Status[selectors.SeekingRow]:
-    actor = _actor(request)
+    actor = acting_user(request)
     data = payload.dict()
     wage_fen = services.yuan_to_fen(data.pop("wage"))
     post = services.publish_seeking_post(actor=actor, worker=actor, wage_fen=wage_fen, **data)

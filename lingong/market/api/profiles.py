@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from lingong.accounts.http import acting_user
 from lingong.accounts.models import User
 from lingong.core.excel import xlsx_response
 from lingong.market.selectors import profiles as selectors
@@ -95,11 +96,6 @@ class EmployerOut(Schema):
     verified_at: dt.datetime | None
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _out(profile: Any) -> dict[str, Any]:
     return selectors.profile_view(profile).__dict__
 
@@ -114,25 +110,25 @@ def _update(actor: User, worker_id: int, payload: ProfileIn) -> dict[str, Any]:
 
 @router.get("/profile", response=ProfileOut, summary="我的档案（灵活就业人员）")
 def my_profile(request: HttpRequest) -> dict[str, Any]:
-    return _out(selectors.my_profile(_actor(request)))
+    return _out(selectors.my_profile(acting_user(request)))
 
 
 @router.put("/profile", response=ProfileOut, summary="修改我的档案")
 def put_my_profile(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     return _update(actor, actor.pk, payload)
 
 
 @router.get("/workers", response=list[ProfileOut], summary="灵活就业人员需求数据库（工作人员，辖区内）")
 @paginate(LimitOffsetPagination)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> Any:
-    qs = selectors.search_worker_profiles(actor=_actor(request), **filters.selector_kwargs())
+    qs = selectors.search_worker_profiles(actor=acting_user(request), **filters.selector_kwargs())
     return PagedRows(qs, _out)
 
 
 @router.get("/workers/export.xlsx", summary="导出需求数据库（Excel，手机号脱敏，记入审计日志）")
 def export_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> HttpResponseBase:
-    rows = services.export_worker_profiles(actor=_actor(request), **filters.selector_kwargs())
+    rows = services.export_worker_profiles(actor=acting_user(request), **filters.selector_kwargs())
     return xlsx_response(
         "灵活就业人员需求数据库.xlsx", services.EXPORT_HEADERS, rows, sheet_title="需求数据库"
     )
@@ -142,19 +138,19 @@ def export_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> HttpR
     "/workers/{worker_id}/profile", response=ProfileOut, summary="工作人员修改辖区内人员档案（记入审计日志）"
 )
 def put_worker_profile(request: HttpRequest, worker_id: int, payload: ProfileIn) -> dict[str, Any]:
-    return _update(_actor(request), worker_id, payload)
+    return _update(acting_user(request), worker_id, payload)
 
 
 @router.get("/employers", response=list[EmployerOut], summary="辖区内用工主体（工作人员）")
 @paginate(LimitOffsetPagination)
 def list_employers(request: HttpRequest, verified: bool | None = None) -> Any:
-    qs = selectors.list_employers(actor=_actor(request), verified=verified)
+    qs = selectors.list_employers(actor=acting_user(request), verified=verified)
     return PagedRows(qs, lambda u: selectors.employer_view(u).__dict__)
 
 
 @router.post("/employers/{employer_id}/verify", response=EmployerOut, summary="核验用工主体（记入审计日志）")
 def verify_employer(request: HttpRequest, employer_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     services.verify_employer(actor=actor, employer_id=employer_id)
     employer = selectors.list_employers(actor=actor).get(pk=employer_id)
     return selectors.employer_view(employer).__dict__
@@ -162,13 +158,13 @@ def verify_employer(request: HttpRequest, employer_id: int) -> dict[str, Any]:
 
 @router.put("/trusted-workers/{worker_id}", response={204: None}, summary="加入常用工人（用工主体）")
 def add_trusted_worker(request: HttpRequest, worker_id: int) -> Status[None]:
-    services.add_trusted_worker(actor=_actor(request), worker_id=worker_id)
+    services.add_trusted_worker(actor=acting_user(request), worker_id=worker_id)
     return Status(204, None)
 
 
 @router.delete("/trusted-workers/{worker_id}", response={204: None}, summary="移出常用工人（用工主体）")
 def remove_trusted_worker(request: HttpRequest, worker_id: int) -> Status[None]:
-    services.remove_trusted_worker(actor=_actor(request), worker_id=worker_id)
+    services.remove_trusted_worker(actor=acting_user(request), worker_id=worker_id)
     return Status(204, None)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from lingong.accounts.http import acting_user
 from lingong.accounts.models import User
 from lingong.core.errors import NotFound
 from lingong.market.models import Engagement, Rating, WageClaim
@@ -118,11 +119,6 @@ class RecordOut(Schema):
     reliability: ReliabilityOut
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def work_out(e: Engagement) -> dict[str, Any]:
     return {
         "id": e.pk,
@@ -180,14 +176,14 @@ class CheckinCodeOut(Schema):
 
 @router.get("/gigs/{post_id}/checkin-code", response=CheckinCodeOut, summary="今天的现场签到码（用工主体）")
 def checkin_code_today(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    post, path = services.checkin_qr(actor=_actor(request), post_id=post_id)
+    post, path = services.checkin_qr(actor=acting_user(request), post_id=post_id)
     day = services.work_day(timezone.now())
     return {"day": day, "code": services.checkin_code(post, day), "url": request.build_absolute_uri(path)}
 
 
 @router.post("/engagements/{engagement_id}/check-in", response=WorkOut, summary="扫码签到（劳动者）")
 def check_in(request: HttpRequest, engagement_id: int, payload: PositionIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     return work_out(
         services.check_in(actor=actor, post_id=_own_post_id(actor, engagement_id), **payload.dict())
     )
@@ -195,7 +191,7 @@ def check_in(request: HttpRequest, engagement_id: int, payload: PositionIn) -> d
 
 @router.post("/engagements/{engagement_id}/check-out", response=WorkOut, summary="扫码签退（劳动者）")
 def check_out(request: HttpRequest, engagement_id: int, payload: PositionIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     return work_out(
         services.check_out(actor=actor, post_id=_own_post_id(actor, engagement_id), **payload.dict())
     )
@@ -209,7 +205,7 @@ def check_out(request: HttpRequest, engagement_id: int, payload: PositionIn) -> 
 def approve_hours(request: HttpRequest, engagement_id: int, payload: ApproveIn) -> dict[str, Any]:
     amount = None if payload.amount_yuan is None else int((payload.amount_yuan * 100).to_integral_value())
     engagement = services.approve_hours(
-        actor=_actor(request),
+        actor=acting_user(request),
         engagement_id=engagement_id,
         hours=payload.hours,
         note=payload.note,
@@ -220,7 +216,7 @@ def approve_hours(request: HttpRequest, engagement_id: int, payload: ApproveIn) 
 
 @router.post("/engagements/{engagement_id}/wage-received", response=WorkOut, summary="确认收到工资（劳动者）")
 def wage_received(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
-    return work_out(services.confirm_wage_received(actor=_actor(request), engagement_id=engagement_id))
+    return work_out(services.confirm_wage_received(actor=acting_user(request), engagement_id=engagement_id))
 
 
 @router.post(
@@ -229,7 +225,7 @@ def wage_received(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     summary="一键报告欠薪（劳动者）",
 )
 def report_unpaid(request: HttpRequest, engagement_id: int) -> Status[dict[str, Any]]:
-    claim = services.report_unpaid(actor=_actor(request), engagement_id=engagement_id)
+    claim = services.report_unpaid(actor=acting_user(request), engagement_id=engagement_id)
     return Status(201, claim_out(claim))
 
 
@@ -238,7 +234,7 @@ def report_unpaid(request: HttpRequest, engagement_id: int) -> Status[dict[str, 
 )
 def rate(request: HttpRequest, engagement_id: int, payload: RatingIn) -> Status[dict[str, Any]]:
     rating = services.rate(
-        actor=_actor(request), engagement_id=engagement_id, stars=payload.stars, comment=payload.comment
+        actor=acting_user(request), engagement_id=engagement_id, stars=payload.stars, comment=payload.comment
     )
     return Status(201, rating_out(rating))
 
@@ -246,21 +242,21 @@ def rate(request: HttpRequest, engagement_id: int, payload: RatingIn) -> Status[
 @router.post("/ratings/{rating_id}/appeal", response=RatingOut, summary="申诉收到的评价（一次）")
 def appeal(request: HttpRequest, rating_id: int, payload: AppealIn) -> dict[str, Any]:
     return rating_out(
-        services.appeal_rating(actor=_actor(request), rating_id=rating_id, reason=payload.reason)
+        services.appeal_rating(actor=acting_user(request), rating_id=rating_id, reason=payload.reason)
     )
 
 
 @router.post("/ratings/{rating_id}/decide", response=RatingOut, summary="处理评价申诉（工作人员）")
 def decide(request: HttpRequest, rating_id: int, payload: DecideIn) -> dict[str, Any]:
     rating = services.decide_appeal(
-        actor=_actor(request), rating_id=rating_id, decision=payload.decision, note=payload.note
+        actor=acting_user(request), rating_id=rating_id, decision=payload.decision, note=payload.note
     )
     return rating_out(rating)
 
 
 @router.get("/work/record", response=RecordOut, summary="我的工作记录（劳动者）")
 def work_record(request: HttpRequest) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = acting_user(request)
     rows = selectors.work_record(actor=actor)
     return {
         "rows": [
@@ -283,7 +279,7 @@ def work_record(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/wage-claims", response=list[WageClaimOut], summary="辖区欠薪报告（工作人员）")
 def wage_claims(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
-    return [claim_out(c) for c in selectors.wage_claims(actor=_actor(request), status=status)]
+    return [claim_out(c) for c in selectors.wage_claims(actor=acting_user(request), status=status)]
 
 
 @router.post(
@@ -298,6 +294,6 @@ def move_claim(
     payload: NoteIn | None = None,
 ) -> dict[str, Any]:
     claim = services.move_wage_claim(
-        actor=_actor(request), claim_id=claim_id, action=action, note=payload.note if payload else ""
+        actor=acting_user(request), claim_id=claim_id, action=action, note=payload.note if payload else ""
     )
     return claim_out(claim)

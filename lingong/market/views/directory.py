@@ -18,16 +18,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lingong.accounts.http import error_page
 from lingong.core.errors import DomainError
 from lingong.core.excel import xlsx_response
 from lingong.market.models import PlaceKind
 from lingong.market.qr import qr_svg
 from lingong.market.selectors import directory as selectors
 from lingong.market.services import directory as services
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 def _filters(request: HttpRequest) -> tuple[dict[str, Any], DomainError | None]:
@@ -115,7 +112,7 @@ def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
     try:
         context = _place_context(request, place_id, size_mm=40)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "market/directory/detail.html", context)
 
 
@@ -123,7 +120,7 @@ def place_poster(request: HttpRequest, place_id: int) -> HttpResponse:
     try:
         context = _place_context(request, place_id, size_mm=80)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "market/directory/poster.html", context)
 
 
@@ -142,7 +139,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     try:
         places = list(selectors.staff_places(actor=request.user))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     now = timezone.now()
     rows = [selectors.PlaceRow(place=p, stale=p.active and selectors.is_stale(p, now)) for p in places]
     return render(
@@ -163,7 +160,7 @@ def verify(request: HttpRequest, place_id: int) -> HttpResponse:
     try:
         place = services.verify_place(actor=request.user, place_id=place_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已核实：%(name)s。核实记录已保存。") % {"name": place.name})
     return redirect("market:directory_manage")
 

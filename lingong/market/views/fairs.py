@@ -16,20 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lingong.accounts.models import User
+from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
 from lingong.market.models import FairKind
 from lingong.market.selectors import fairs as selectors
 from lingong.market.services import fairs as services
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 def parse_local_datetime(value: str, *, field: str) -> dt.datetime:
@@ -48,7 +39,7 @@ def fair_list(request: HttpRequest) -> HttpResponse:
     try:
         fairs = selectors.upcoming_fairs(district=district if district.isdigit() else "")
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "market/fairs/list.html",
@@ -60,7 +51,7 @@ def fair_detail(request: HttpRequest, fair_id: int) -> HttpResponse:
     try:
         view = selectors.get_fair(actor=request.user, fair_id=fair_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "market/fairs/detail.html", {"v": view, "f": view.fair})
 
 
@@ -68,9 +59,9 @@ def fair_detail(request: HttpRequest, fair_id: int) -> HttpResponse:
 @require_POST
 def fair_sign_up(request: HttpRequest, fair_id: int) -> HttpResponseBase:
     try:
-        services.sign_up_worker(actor=_actor(request), fair_id=fair_id)
+        services.sign_up_worker(actor=acting_user(request), fair_id=fair_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("报名成功。如有变动，会通过消息通知您。"))
     return redirect("market:fair", fair_id=fair_id)
 
@@ -80,9 +71,9 @@ def fair_sign_up(request: HttpRequest, fair_id: int) -> HttpResponseBase:
 def fair_register(request: HttpRequest, fair_id: int) -> HttpResponseBase:
     try:
         ids = [int(v) for v in request.POST.getlist("post_ids") if v.isdigit()]
-        services.register_employer(actor=_actor(request), fair_id=fair_id, post_ids=ids)
+        services.register_employer(actor=acting_user(request), fair_id=fair_id, post_ids=ids)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已报名参会，所选招聘信息会在招聘会页面展示。"))
     return redirect("market:fair", fair_id=fair_id)
 
@@ -90,9 +81,9 @@ def fair_register(request: HttpRequest, fair_id: int) -> HttpResponseBase:
 @login_required
 def fair_manage(request: HttpRequest) -> HttpResponse:
     try:
-        fairs = selectors.staff_fairs(actor=_actor(request))
+        fairs = selectors.staff_fairs(actor=acting_user(request))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "market/fairs/manage.html", {"fairs": fairs})
 
 
@@ -101,11 +92,11 @@ FORM_FIELDS = ("kind", "name", "place_id", "starts_at", "ends_at", "description"
 
 @login_required
 def fair_new(request: HttpRequest) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         places = selectors.staff_places(actor=actor)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     values: dict[str, Any] = {"kind": FairKind.GIG_SPECIAL}
     error: DomainError | None = None
     if request.method == "POST":
@@ -139,9 +130,11 @@ def fair_new(request: HttpRequest) -> HttpResponseBase:
 @require_POST
 def fair_cancel(request: HttpRequest, fair_id: int) -> HttpResponseBase:
     try:
-        services.cancel_fair(actor=_actor(request), fair_id=fair_id, reason=request.POST.get("reason", ""))
+        services.cancel_fair(
+            actor=acting_user(request), fair_id=fair_id, reason=request.POST.get("reason", "")
+        )
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已取消，报名的劳动者和用工主体会收到通知。"))
     return redirect("market:fair_manage")
 
@@ -150,9 +143,9 @@ def fair_cancel(request: HttpRequest, fair_id: int) -> HttpResponseBase:
 @require_POST
 def fair_finish(request: HttpRequest, fair_id: int) -> HttpResponseBase:
     try:
-        services.finish_fair(actor=_actor(request), fair_id=fair_id)
+        services.finish_fair(actor=acting_user(request), fair_id=fair_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已标记为结束。"))
     return redirect("market:fair_manage")
 

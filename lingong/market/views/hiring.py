@@ -10,38 +10,21 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lingong.accounts.models import User
+from lingong.accounts.http import acting_user, error_page, redirect_back
 from lingong.core.errors import DomainError, NotFound
 from lingong.market.selectors import hiring as selectors
 from lingong.market.services import hiring as services
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseBase:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(default)
-
-
 @login_required
 def my_engagements(request: HttpRequest) -> HttpResponse:
     try:
-        qs = selectors.my_engagements(actor=_actor(request))
+        qs = selectors.my_engagements(actor=acting_user(request))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "market/hiring/my_engagements.html", {"page": page})
 
@@ -49,9 +32,9 @@ def my_engagements(request: HttpRequest) -> HttpResponse:
 @login_required
 def applicants(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
-        post, engagements = selectors.post_applicants(actor=_actor(request), post_id=post_id)
+        post, engagements = selectors.post_applicants(actor=acting_user(request), post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "market/hiring/applicants.html", {"post": post, "rows": engagements})
 
 
@@ -59,12 +42,12 @@ def applicants(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def apply(request: HttpRequest, post_id: int) -> HttpResponseBase:
     try:
-        services.apply(actor=_actor(request), post_id=post_id)
+        services.apply(actor=acting_user(request), post_id=post_id)
     except DomainError as exc:
         if exc.code == "already_applied":
             messages.info(request, exc.message)
             return redirect("market:my_engagements")
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已报名，请留意用工主体的确认结果。"))
     return redirect("market:my_engagements")
 
@@ -73,7 +56,7 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponseBase:
 @require_POST
 def engagement_step(request: HttpRequest, engagement_id: int, action: str) -> HttpResponseBase:
     """One hiring step on one engagement; the row is swapped in place for HTMX, else a redirect back."""
-    actor = _actor(request)
+    actor = acting_user(request)
     step = services.ACTIONS.get(action)
     error: DomainError | None = None
     try:
@@ -114,7 +97,7 @@ def engagement_step(request: HttpRequest, engagement_id: int, action: str) -> Ht
         messages.error(request, error.message)
     else:
         messages.success(request, _("已办理。"))
-    return _back(request, "market:my_engagements")
+    return redirect_back(request, "market:my_engagements")
 
 
 urlpatterns = [

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lingong.accounts.models import Role, User
+from lingong.accounts.http import acting_user, error_page
+from lingong.accounts.models import Role
 from lingong.core.errors import DomainError, PermissionDenied
 from lingong.core.excel import xlsx_response
 from lingong.core.models import Division, Occupation
@@ -30,15 +31,6 @@ from lingong.market.services.posts import EMPLOYER_ROLES, yuan_to_fen
 #: The quick form: six things to say (the wage with its type), the position from the phone.
 QUICK_FIELDS = ("occupation_code", "region_code", "address", "headcount", "wage", "wage_type", "time_slots")
 CHART_WIDTH = 320  # px of a 100 % bar
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 def _form_fields(request: HttpRequest) -> dict[str, Any]:
@@ -62,9 +54,9 @@ def _template_values(fields: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def quick_new(request: HttpRequest) -> HttpResponseBase:
     """发布即时快招: pick a template and press "今天上岗", or fill the six fields."""
-    actor = _actor(request)
+    actor = acting_user(request)
     if actor.role not in EMPLOYER_ROLES:
-        return _error_page(request, PermissionDenied("employer_only", _("请使用用工主体账号发布即时快招。")))
+        return error_page(request, PermissionDenied("employer_only", _("请使用用工主体账号发布即时快招。")))
     values: dict[str, Any] = {"region_code": actor.region_id or "", "headcount": "1", "wage_type": "day"}
     error: DomainError | None = None
     if request.method == "POST":
@@ -121,7 +113,7 @@ def quick_new(request: HttpRequest) -> HttpResponseBase:
 @require_POST
 def template_delete(request: HttpRequest, template_id: int) -> HttpResponseBase:
     try:
-        services.delete_template(actor=_actor(request), template_id=template_id)
+        services.delete_template(actor=acting_user(request), template_id=template_id)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -132,9 +124,9 @@ def template_delete(request: HttpRequest, template_id: int) -> HttpResponseBase:
 @login_required
 def offers(request: HttpRequest) -> HttpResponse:
     """A worker's open instant offers, newest first."""
-    actor = _actor(request)
+    actor = acting_user(request)
     if actor.role != Role.WORKER:
-        return _error_page(request, PermissionDenied("worker_only", _("这是劳动者的邀请页面。")))
+        return error_page(request, PermissionDenied("worker_only", _("这是劳动者的邀请页面。")))
     rows = (
         Engagement.objects.filter(worker=actor, status=EngagementStatus.OFFERED, post__instant=True)
         .select_related("post", "post__region")
@@ -149,7 +141,7 @@ def offer_accept(request: HttpRequest, engagement_id: int) -> HttpResponseBase:
     """接受邀请, saying how the details will be settled; declining is hiring's ordinary step."""
     try:
         hiring.accept(
-            actor=_actor(request),
+            actor=acting_user(request),
             engagement_id=engagement_id,
             negotiation=request.POST.get("negotiation", ""),
             note=request.POST.get("note", ""),
@@ -178,10 +170,10 @@ def outcomes(request: HttpRequest) -> HttpResponseBase:
     instant = {"1": True, "0": False}.get(request.GET.get("instant", ""))
     try:
         result = outcome_selectors.outcomes(
-            actor=_actor(request), by=by, date_from=date_from, date_to=date_to, instant=instant
+            actor=acting_user(request), by=by, date_from=date_from, date_to=date_to, instant=instant
         )
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"即时快招成效_{date_from}_{date_to}.xlsx",

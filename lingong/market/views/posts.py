@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lingong.accounts.models import User
+from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
 from lingong.core.models import Division, Occupation
 from lingong.market.models import Settlement, WageType
@@ -27,15 +27,6 @@ DEFAULT_CITY = "210100"
 SORT_LABELS = {"newest": "最新发布", "wage": "工资最高", "distance": "距离最近"}
 MAP_SIZE = 300
 RADII_KM = (1.0, 3.0, 5.0, 10.0, 20.0)
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 def _float(value: str | None) -> float | None:
@@ -145,7 +136,7 @@ def gig_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         post = selectors.get_gig(actor=request.user, post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     is_owner = request.user.is_authenticated and request.user.pk == post.employer_id
     return render(request, "market/posts/gig_detail.html", {"post": post, "is_owner": is_owner})
 
@@ -174,9 +165,9 @@ FORM_FIELDS = (
 @login_required
 def gig_new(request: HttpRequest) -> HttpResponseBase:
     """发布零工: occupation, place, dates, headcount, wage, settlement; the rest optional."""
-    actor = _actor(request)
+    actor = acting_user(request)
     if actor.role not in services.EMPLOYER_ROLES:
-        return _error_page(request, DomainError("employer_only", _("请使用用工主体账号发布零工招聘。")))
+        return error_page(request, DomainError("employer_only", _("请使用用工主体账号发布零工招聘。")))
     today = timezone.localdate()
     values: dict[str, Any] = {
         "region_code": actor.region_id or "",
@@ -242,35 +233,37 @@ def gig_new(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def my_gigs(request: HttpRequest) -> HttpResponse:
-    return render(request, "market/posts/my_gigs.html", {"rows": selectors.my_gigs(actor=_actor(request))})
+    return render(
+        request, "market/posts/my_gigs.html", {"rows": selectors.my_gigs(actor=acting_user(request))}
+    )
 
 
 @login_required
 @require_POST
 def gig_close(request: HttpRequest, post_id: int) -> HttpResponseBase:
     try:
-        services.close_post(actor=_actor(request), post_id=post_id)
+        services.close_post(actor=acting_user(request), post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已关闭。"))
     return redirect("market:gig", post_id=post_id)
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         gigs = selectors.review_gigs(actor=actor)
         seeking = selectors.review_seeking(actor=actor)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "market/posts/review.html", {"gigs": gigs, "seeking": seeking})
 
 
 @login_required
 @require_POST
 def review_decide(request: HttpRequest, kind: str, post_id: int, decision: str) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = acting_user(request)
     if decision not in ("approve", "reject"):
         raise Http404
     try:
@@ -283,7 +276,7 @@ def review_decide(request: HttpRequest, kind: str, post_id: int, decision: str) 
             )
             messages.success(request, _("已退回，发布人会看到原因。"))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("market:review")
 
 

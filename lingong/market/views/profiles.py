@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lingong.accounts.models import User
+from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
 from lingong.core.excel import xlsx_response
 from lingong.market.models import Group, InsuranceStatus, Need, TravelMode, WageType
@@ -30,15 +30,6 @@ WEEKDAYS = [
     ("6", "周六"),
     ("7", "周日"),
 ]
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 def _float(text: str) -> float | None:
@@ -78,12 +69,12 @@ def profile_changes(post: QueryDict) -> dict[str, Any]:
 @login_required
 def profile_edit(request: HttpRequest, worker_id: int | None = None) -> HttpResponseBase:
     """我的档案 for a worker; staff open the same form for a worker of their region."""
-    actor = _actor(request)
+    actor = acting_user(request)
     target = worker_id or actor.pk
     try:
         view = selectors.profile_view(selectors.profile_for(actor, target))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     error: DomainError | None = None
     if request.method == "POST":
         try:
@@ -133,11 +124,11 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def worker_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         qs = selectors.search_worker_profiles(actor=actor, **_filters(request))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -159,9 +150,9 @@ def worker_list(request: HttpRequest) -> HttpResponse:
 def worker_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered list as a streamed Excel file, phones masked; the export itself is audited."""
     try:
-        rows = services.export_worker_profiles(actor=_actor(request), **_filters(request))
+        rows = services.export_worker_profiles(actor=acting_user(request), **_filters(request))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return xlsx_response(
         _("灵活就业人员需求数据库") + ".xlsx", services.EXPORT_HEADERS, rows, sheet_title=_("需求数据库")
     )
@@ -171,9 +162,9 @@ def worker_export(request: HttpRequest) -> HttpResponseBase:
 def employer_list(request: HttpRequest) -> HttpResponse:
     verified = {"1": True, "0": False}.get(request.GET.get("verified", ""))
     try:
-        qs = selectors.list_employers(actor=_actor(request), verified=verified)
+        qs = selectors.list_employers(actor=acting_user(request), verified=verified)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -186,7 +177,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def employer_verify(request: HttpRequest, employer_id: int) -> HttpResponseBase:
     try:
-        profile = services.verify_employer(actor=_actor(request), employer_id=employer_id)
+        profile = services.verify_employer(actor=acting_user(request), employer_id=employer_id)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("market:employers")

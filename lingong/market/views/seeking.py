@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lingong.accounts.models import Role, User
+from lingong.accounts.http import acting_user, error_page
+from lingong.accounts.models import Role
 from lingong.core import audit
 from lingong.core.errors import DomainError, NotFound
 from lingong.core.identity import mask_name, mask_phone
@@ -27,15 +28,6 @@ from lingong.market.models import SeekingPost, WageType
 from lingong.market.selectors import posts as selectors
 from lingong.market.services import posts as services
 from lingong.market.views.posts import DEFAULT_CITY, _district_choices, _home_city, _occupation_choices
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
 
 
 @dataclass(frozen=True)
@@ -122,7 +114,7 @@ def seeking_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         detail = seeking_detail_for(actor=request.user, post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     is_owner = request.user.is_authenticated and request.user.pk == detail.worker_id
     return render(
         request, "market/seeking/detail.html", {"d": detail, "post": detail.row, "is_owner": is_owner}
@@ -145,9 +137,9 @@ FORM_FIELDS = (
 
 @login_required
 def seeking_new(request: HttpRequest) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = acting_user(request)
     if actor.role != Role.WORKER:
-        return _error_page(request, DomainError("worker_only", _("请使用劳动者账号发布求职信息。")))
+        return error_page(request, DomainError("worker_only", _("请使用劳动者账号发布求职信息。")))
     today = timezone.localdate().isoformat()
     values: dict[str, Any] = {
         "region_code": actor.region_id or "",
@@ -198,7 +190,9 @@ def seeking_new(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def my_seeking(request: HttpRequest) -> HttpResponse:
-    qs = SeekingPost.objects.select_related("occupation", "region", "worker").filter(worker=_actor(request))
+    qs = SeekingPost.objects.select_related("occupation", "region", "worker").filter(
+        worker=acting_user(request)
+    )
     rows = [selectors.seeking_row(p) for p in qs.order_by("-created_at", "-pk")]
     return render(request, "market/seeking/mine.html", {"rows": rows})
 
@@ -207,9 +201,9 @@ def my_seeking(request: HttpRequest) -> HttpResponse:
 @require_POST
 def seeking_close(request: HttpRequest, post_id: int) -> HttpResponseBase:
     try:
-        services.close_post(actor=_actor(request), post_id=post_id, kind="seeking")
+        services.close_post(actor=acting_user(request), post_id=post_id, kind="seeking")
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     messages.success(request, _("已关闭。"))
     return redirect("market:my_seeking")
 

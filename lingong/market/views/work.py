@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lingong.accounts.http import acting_user, error_page, redirect_back
 from lingong.accounts.models import User
 from lingong.core.errors import DomainError, NotFound
 from lingong.market import workrecord
@@ -25,22 +25,6 @@ from lingong.market.models import Engagement, GigPost
 from lingong.market.qr import qr_svg
 from lingong.market.selectors import work as selectors
 from lingong.market.services import work as services
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "web/error.html", {"error": exc}, status=exc.status)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseBase:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(default)
 
 
 def _float(value: str | None) -> float | None:
@@ -59,9 +43,9 @@ def _float(value: str | None) -> float | None:
 def checkin_qr(request: HttpRequest, post_id: int) -> HttpResponse:
     """Today's check-in code of a post; ``?print=1`` gives the A4 sheet to put up on site."""
     try:
-        post, checkin_path = services.checkin_qr(actor=_actor(request), post_id=post_id)
+        post, checkin_path = services.checkin_qr(actor=acting_user(request), post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     printable = request.GET.get("print") == "1"
     url = request.build_absolute_uri(checkin_path)
     context = {
@@ -77,11 +61,11 @@ def checkin_qr(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 def attendance(request: HttpRequest, post_id: int) -> HttpResponse:
     """The confirmed workers of a post: check-in and check-out, hours to approve, ratings to give."""
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         post, rows = selectors.post_attendance(actor=actor, post_id=post_id)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "market/work/attendance.html",
@@ -95,10 +79,10 @@ def attendance(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 def checkin(request: HttpRequest, post_id: int, code: str) -> HttpResponseBase:
     """The page the QR code opens. The browser fills in the position and the form posts it."""
-    actor = _actor(request)
+    actor = acting_user(request)
     post = GigPost.objects.filter(pk=post_id).first()
     if post is None:
-        return _error_page(request, NotFound("not_found", _("找不到该招聘。")))
+        return error_page(request, NotFound("not_found", _("找不到该招聘。")))
     if request.method == "POST":
         step = services.check_out if request.POST.get("step") == "check_out" else services.check_in
         try:
@@ -126,11 +110,11 @@ def _checkin_context(actor: User, post: GigPost, code: str, error: DomainError |
 
 @login_required
 def record(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         rows = selectors.work_record(actor=actor)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "market/work/record.html",
@@ -146,11 +130,11 @@ def record(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def record_pdf(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         rows = selectors.work_record(actor=actor)
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     today = timezone.localdate()
     token = selectors.record_token(actor, rows, issued=today)
     verify_url = request.build_absolute_uri(reverse("market:work_record_verify", args=[token]))
@@ -179,7 +163,7 @@ def _money_fen(value: str) -> int | None:
 @require_POST
 def engagement_step(request: HttpRequest, engagement_id: int, action: str) -> HttpResponseBase:
     """approve-hours (employer, staff); wage-received, report-unpaid (worker); rating (either side)."""
-    actor = _actor(request)
+    actor = acting_user(request)
     data = request.POST
     try:
         if action == "approve-hours":
@@ -212,13 +196,13 @@ def engagement_step(request: HttpRequest, engagement_id: int, action: str) -> Ht
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return _back(request, "market:work_record")
+    return redirect_back(request, "market:work_record")
 
 
 @login_required
 @require_POST
 def rating_step(request: HttpRequest, rating_id: int, action: str) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         if action == "appeal":
             services.appeal_rating(actor=actor, rating_id=rating_id, reason=request.POST.get("reason", ""))
@@ -237,7 +221,7 @@ def rating_step(request: HttpRequest, rating_id: int, action: str) -> HttpRespon
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return _back(request, "market:work_record")
+    return redirect_back(request, "market:work_record")
 
 
 # --- staff ------------------------------------------------------------------------------------------
@@ -246,12 +230,12 @@ def rating_step(request: HttpRequest, rating_id: int, action: str) -> HttpRespon
 @login_required
 def wage_claims(request: HttpRequest) -> HttpResponse:
     """Open wage claims and pending rating appeals of the staff member's region."""
-    actor = _actor(request)
+    actor = acting_user(request)
     try:
         claims = list(selectors.wage_claims(actor=actor, status=request.GET.get("status") or None))
         appeals = list(selectors.pending_appeals(actor=actor))
     except DomainError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "market/work/wage_claims.html",
@@ -264,7 +248,7 @@ def wage_claims(request: HttpRequest) -> HttpResponse:
 def wage_claim_step(request: HttpRequest, claim_id: int, action: str) -> HttpResponseBase:
     try:
         services.move_wage_claim(
-            actor=_actor(request), claim_id=claim_id, action=action, note=request.POST.get("note", "")
+            actor=acting_user(request), claim_id=claim_id, action=action, note=request.POST.get("note", "")
         )
     except DomainError as exc:
         messages.error(request, exc.message)
