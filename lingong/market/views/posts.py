@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
@@ -24,7 +25,11 @@ from lingong.market.services import posts as services
 
 #: The city whose districts the search page offers when neither the query nor the user names one.
 DEFAULT_CITY = "210100"
-SORT_LABELS = {"newest": "最新发布", "wage": "工资最高", "distance": "距离最近"}
+SORT_LABELS = {
+    "newest": gettext_lazy("最新发布"),
+    "wage": gettext_lazy("工资最高"),
+    "distance": gettext_lazy("距离最近"),
+}
 MAP_SIZE = 300
 RADII_KM = (1.0, 3.0, 5.0, 10.0, 20.0)
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
@@ -22,13 +23,13 @@ from lingong.market.selectors import profiles as selectors
 from lingong.market.services import profiles as services
 
 WEEKDAYS = [
-    ("1", "周一"),
-    ("2", "周二"),
-    ("3", "周三"),
-    ("4", "周四"),
-    ("5", "周五"),
-    ("6", "周六"),
-    ("7", "周日"),
+    ("1", gettext_lazy("周一")),
+    ("2", gettext_lazy("周二")),
+    ("3", gettext_lazy("周三")),
+    ("4", gettext_lazy("周四")),
+    ("5", gettext_lazy("周五")),
+    ("6", gettext_lazy("周六")),
+    ("7", gettext_lazy("周日")),
 ]
 
 
