@@ -339,3 +339,55 @@ def create_demo_places(*, seed: int, region: Division) -> int:
             )
             made += 1
     return made
+
+
+def create_demo_hires(*, seed: int, region: Division) -> int:
+    """A hiring history so the outcome figures and work pages have something to show: on about half
+    the region's open posts, nearby workers apply and the employer confirms them, through the
+    market's own services (so the headcount, the log and the audit hold as for real hires); on
+    today's posts the first of them checks in. Only the posts' publication times are then set back
+    by minutes to hours, since a history made in one second would show every post filled at once."""
+    from lingong.core.errors import DomainError
+    from lingong.market.models import Engagement, GigPost
+    from lingong.market.services import hiring, work
+
+    posts = list(
+        GigPost.objects.filter(region__pk__startswith=region.scope_prefix, status="published")
+        .select_related("employer")
+        .order_by("pk")
+    )
+    if not posts or Engagement.objects.filter(post__in=posts).exists():
+        return 0  # once: a rerun must not pile up applications
+    rng = random.Random(f"{seed}:hires:{region.code}")
+    workers_by_county: dict[str, list[User]] = {}
+    for worker in User.objects.filter(role=Role.WORKER, region__pk__startswith=region.scope_prefix):
+        workers_by_county.setdefault(worker.region_id or "", []).append(worker)
+    today = timezone.localdate()
+    hires = 0
+    for post in posts:
+        if rng.random() < 0.5:
+            continue
+        pool = workers_by_county.get(post.region_id, [])
+        wanted = min(len(pool), rng.randint(1, post.headcount))
+        confirmed: list[User] = []
+        for worker in rng.sample(pool, wanted):
+            try:
+                engagement = hiring.apply(actor=worker, post_id=post.pk)
+                hiring.confirm_worker(actor=post.employer, engagement_id=engagement.pk)
+            except DomainError:
+                continue  # a worker may not apply (say, to their own county's full post)
+            confirmed.append(worker)
+            hires += 1
+        GigPost.objects.filter(pk=post.pk).update(
+            created_at=timezone.now() - dt.timedelta(minutes=rng.randint(5, 240))
+        )
+        if confirmed and post.start_date == today and post.longitude is not None:
+            post.refresh_from_db()
+            work.check_in(
+                actor=confirmed[0],
+                post_id=post.pk,
+                code=work.checkin_code(post, today),
+                longitude=post.longitude,
+                latitude=post.latitude,
+            )
+    return hires

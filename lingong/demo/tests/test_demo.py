@@ -146,15 +146,19 @@ class TestCommand:
             demo(region="990000")
 
     def test_fills_the_market_through_its_own_services(self, shenyang: dict[str, Division]) -> None:
-        from lingong.market.models import GigPost, WorkerProfile
+        from lingong.market.models import Engagement, GigPost, WorkerProfile
         from lingong.market.selectors.posts import GigFilters, search_gigs
 
         out = demo(workers=20, employers=6, gigs=15)
         assert "零工招聘：发布 15 条" in out
         assert WorkerProfile.objects.count() == User.objects.filter(role="worker").count()
-        assert GigPost.objects.filter(status="published").count() == 15
-        assert search_gigs(GigFilters()).count == 15  # indexed for search like any other post
-        assert "零工招聘：发布 0 条" in demo(workers=20, employers=6, gigs=15)  # a rerun adds nothing
+        open_posts = GigPost.objects.filter(status="published").count()
+        assert GigPost.objects.filter(status__in=["published", "filled"]).count() == 15
+        assert search_gigs(GigFilters()).count == open_posts  # indexed for search like any other post
+        hired = Engagement.objects.filter(status="confirmed").count()
+        assert hired > 0 and f"确认录用 {hired} 人次" in out  # a history for the outcome figures
+        again = demo(workers=20, employers=6, gigs=15)
+        assert "零工招聘：发布 0 条" in again and "确认录用 0 人次" in again  # a rerun adds nothing
 
     def test_refuses_production(self, shenyang: dict[str, Division], settings: Any) -> None:
         settings.PRODUCTION = True

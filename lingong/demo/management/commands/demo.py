@@ -98,6 +98,8 @@ class Command(BaseCommand):
                     seed=seed, region=region, count=options["gigs"], progress=bar.update
                 )
             self.stdout.write(f"零工招聘：发布 {gigs} 条")
+            hires = services.create_demo_hires(seed=seed, region=region)
+            self.stdout.write(f"报名与录用：确认录用 {hires} 人次")
             places = services.create_demo_places(seed=seed, region=region)
             self.stdout.write(f"零工市场名录：新建 {places} 处")
 
