@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "lingong.core",
     "lingong.market",
+    "lingong.registration",
     "lingong.web",
     "lingong.demo",
 ]

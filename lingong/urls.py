@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/docs", openapi_view, {"api": api}, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("market/", include("lingong.market.urls")),
+    path("registration/", include("lingong.registration.urls")),
     path("", include("lingong.web.urls")),
 ]

@@ -82,11 +82,13 @@ def _register_routers() -> None:
     from lingong.accounts.api import router as accounts_router
     from lingong.core.api import router as core_router
     from lingong.market.api import router as market_router
+    from lingong.registration.api import router as registration_router
     from lingong.web.inbox import router as inbox_router
 
     api.add_router("/", accounts_router)
     api.add_router("/reference", core_router)
     api.add_router("/market", market_router)
+    api.add_router("/registration", registration_router)
     api.add_router("/", inbox_router)
 
 

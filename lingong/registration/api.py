@@ -1,0 +1,7 @@
+"""API: employment and unemployment registration."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["registration"])
