@@ -30,6 +30,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "market.change_directoryplace",
         "market.view_minimumwage",
         "market.view_forbiddenterm",
+        "registration.view_employmentregistration",
+        "registration.view_unemploymentregistration",
+        "registration.view_push",
     ),
     "个人信息查看授权": (
         "accounts.view_personal_data",

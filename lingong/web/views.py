@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -85,12 +86,29 @@ def workbench(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     if not (actor.is_scoped or actor.role == Role.ADMIN or actor.is_superuser):
         return error_page(request, DomainError("staff_only", _("只有公共就业服务工作人员可以进入工作台。")))
-    in_review = post_selectors.review_gigs(actor=actor) + post_selectors.review_seeking(actor=actor)
+    from lingong.registration import selectors as registration_selectors
+
+    def waiting_in(read: Callable[[], Iterable[Any]]) -> list[Any]:
+        # Each count is what this actor may work on; a role that may not (say, a supervisor and
+        # the review queue) sees nothing waiting rather than an error.
+        try:
+            return list(read())
+        except DomainError:
+            return []
+
+    registrations = waiting_in(lambda: registration_selectors.queue(actor=actor))
     waiting = {
-        "review": len(in_review),
-        "stale_places": directory_selectors.staff_places(actor=actor)
-        .filter(directory_selectors.stale_q())
-        .count(),
+        "registrations": len(registrations),
+        "overdue": sum(1 for r in registrations if r.overdue),
+        "review": len(waiting_in(lambda: post_selectors.review_gigs(actor=actor)))
+        + len(waiting_in(lambda: post_selectors.review_seeking(actor=actor))),
+        "stale_places": len(
+            waiting_in(
+                lambda: directory_selectors.staff_places(actor=actor)
+                .filter(directory_selectors.stale_q())
+                .values_list("pk", flat=True)
+            )
+        ),
         "alerts": core_selectors.open_alerts(actor=actor).count(),
     }
     return render(

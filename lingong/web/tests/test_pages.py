@@ -56,3 +56,21 @@ def test_lingong_command_lists_its_subcommands() -> None:
     ).stdout
     for name in ("serve", "setup", "demo", "worker", "rotate_field_key", "load_reference"):
         assert name in out
+
+
+def test_workbench_for_staff_and_supervisors(
+    client: Client, heping_staff: User, shenyang: dict[str, object]
+) -> None:
+    from lingong.accounts.models import Role
+    from lingong.conftest import make_user
+
+    client.force_login(heping_staff)
+    page = client.get("/staff/").content.decode()
+    assert "就业失业登记" in page and "零工审核" in page
+    supervisor = make_user(
+        role=Role.SUPERVISOR, region=heping_staff.region, phone="13900000077", name="督查员"
+    )
+    client.force_login(supervisor)
+    response = client.get("/staff/")
+    assert response.status_code == 200
+    assert "超期统计" in response.content.decode()

@@ -1,0 +1,230 @@
+"""Pages: employment and unemployment registration (辽人社〔2022〕22号 第九条, 第十五条): the worker's
+form on a phone (with the written commitment), 我的登记, the staff queue by deadline, the supervisor's
+overdue counts per office, the certificate with its verifying QR code, and the region's export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lingong.accounts.http import acting_user, error_page
+from lingong.core.errors import DomainError
+from lingong.core.excel import xlsx_response
+from lingong.core.models import Division, Occupation
+from lingong.market.qr import qr_svg
+from lingong.registration import selectors, services
+from lingong.registration.models import (
+    COMMITMENT_TEXT,
+    Channel,
+    EmploymentForm,
+    NotifyBy,
+    UnemploymentBasis,
+)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _form_context(request: HttpRequest, kind: str, error: DomainError | None) -> dict[str, Any]:
+    actor = acting_user(request)
+    return {
+        "kind": kind,
+        "error": error,
+        "data": request.POST,
+        "window": services.is_handler(actor),
+        "commitment_text": COMMITMENT_TEXT,
+        "counties": Division.objects.filter(level=Division.Level.COUNTY).order_by("code"),
+        "default_region": actor.region_id or "",
+        "forms": EmploymentForm.choices,
+        "bases": UnemploymentBasis.choices,
+        "notify_choices": NotifyBy.choices,
+        "occupations": Occupation.objects.filter(common_in_flexible_work=True).order_by("code")[:200],
+        "today": timezone.localdate(),
+    }
+
+
+def _register(request: HttpRequest, kind: str) -> HttpResponseBase:
+    actor = acting_user(request)
+    if request.method != "POST":
+        return render(request, "registration/form.html", _form_context(request, kind, None))
+    post = request.POST
+    common: dict[str, Any] = {
+        "actor": actor,
+        "channel": Channel.WINDOW if services.is_handler(actor) else Channel.ONLINE,
+        "id_number": post.get("id_number", ""),
+        "region_code": post.get("region_code", ""),
+        "commitment": post.get("commitment") == "on",
+        "wants_startup": post.get("wants_startup") == "on",
+        "notify_by": post.get("notify_by", NotifyBy.INBOX),
+    }
+    try:
+        if kind == "employment":
+            start = _date(post.get("start_date"))
+            if start is None:
+                raise DomainError("start_date_required", _("请填写开始就业日期。"), field="start_date")
+            registration: Any = services.register_employment(
+                form=post.get("form", ""),
+                occupation_code=post.get("occupation_code", "").strip(),
+                start_date=start,
+                place=post.get("place", ""),
+                has_market_entity=post.get("has_market_entity") == "on",
+                **common,
+            )
+        else:
+            registration = services.register_unemployment(basis=post.get("basis", ""), **common)
+    except DomainError as exc:
+        status = 400 if exc.status == 400 else exc.status
+        return render(request, "registration/form.html", _form_context(request, kind, exc), status=status)
+    messages.success(request, _("已提交。办理结果将通知您。"))
+    return redirect("registration:detail", kind, registration.pk)
+
+
+@login_required
+def employment_new(request: HttpRequest) -> HttpResponseBase:
+    return _register(request, "employment")
+
+
+@login_required
+def unemployment_new(request: HttpRequest) -> HttpResponseBase:
+    return _register(request, "unemployment")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    return render(request, "registration/mine.html", {"rows": selectors.my_registrations(actor=actor)})
+
+
+@login_required
+def detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    actor = acting_user(request)
+    try:
+        registration = selectors.get_registration(actor=actor, kind=kind, registration_id=pk)
+    except DomainError as exc:
+        return error_page(request, exc)
+    staff = services.is_handler(actor)
+    return render(
+        request,
+        "registration/detail.html",
+        {
+            "r": registration,
+            "kind": kind,
+            "staff": staff,
+            "own": registration.person_id == actor.pk,
+            "pushes": selectors.pushes(registration) if staff or registration.person_id == actor.pk else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
+    try:
+        services.close_registration(
+            actor=acting_user(request),
+            kind=kind,
+            registration_id=pk,
+            outcome=request.POST.get("outcome", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        return error_page(request, exc)
+    messages.success(request, _("已办结，结果已通知本人。"))
+    return redirect("registration:queue")
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponseBase:
+    try:
+        services.end_employment(
+            actor=acting_user(request),
+            registration_id=pk,
+            ended_on=_date(request.POST.get("ended_on")),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        return error_page(request, exc)
+    messages.success(request, _("已登记就业终止。"))
+    return redirect("registration:detail", "employment", pk)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = selectors.queue(actor=acting_user(request))
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "registration/queue.html", {"rows": rows})
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = selectors.overdue_by_office(actor=acting_user(request))
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "registration/overdue.html", {"rows": rows})
+
+
+@login_required
+def certificate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    actor = acting_user(request)
+    try:
+        registration = selectors.get_registration(actor=actor, kind=kind, registration_id=pk)
+        token = selectors.certificate_token(registration)
+    except DomainError as exc:
+        return error_page(request, exc)
+    verify_url = request.build_absolute_uri(reverse("registration:verify", args=[token]))
+    verified = selectors.verify_certificate(token)
+    return render(
+        request,
+        "registration/certificate.html",
+        {
+            "r": registration,
+            "v": verified,
+            "verify_url": verify_url,
+            # qr_svg's markup is generated by us alone, never from the URL's text.
+            "qr": mark_safe(qr_svg(verify_url, size_mm=32)),
+        },
+    )
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: whoever scans the certificate sees whether it is genuine, with masked personal data."""
+    verified = selectors.verify_certificate(token)
+    return render(request, "registration/verify.html", {"v": verified}, status=200 if verified else 404)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponseBase:
+    try:
+        rows = selectors.export_rows(actor=acting_user(request))
+        first = next(rows, None)
+    except DomainError as exc:
+        return error_page(request, exc)
+
+    def all_rows() -> Any:
+        if first is not None:
+            yield first
+            yield from rows
+
+    today = timezone.localdate()
+    return xlsx_response(
+        f"就业失业登记-{today:%Y%m%d}.xlsx", selectors.EXPORT_HEADERS, all_rows(), sheet_title="登记"
+    )
