@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -140,15 +141,36 @@ def backends() -> list[Backend]:
 
 
 def notify(
-    *, recipient_id: int, kind: str, title: str, body: str = "", link: str = "", key: str = ""
+    *,
+    recipient_id: int,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    key: str = "",
+    only: Iterable[str] | None = None,
 ) -> None:
-    """Put a message in the person's inbox (after commit) and send its channel copies (queued)."""
+    """Put a message in the person's inbox (after commit) and send its channel copies (queued).
+
+    ``only`` names the copies the person asked for (say ``("sms",)``, or ``()`` for the inbox
+    alone); the others are marked "not requested" so ``deliver`` passes them by.
+    """
+    skipped: dict[str, str] = {}
+    if only is not None:
+        wanted = set(only) | {ConsoleBackend.channel}
+        skipped = {b.channel: "not requested" for b in backends() if b.channel not in wanted}
 
     def write() -> None:
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
-                    recipient_id=recipient_id, kind=kind, title=title, body=body, link=link, key=key
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    link=link,
+                    key=key,
+                    channels=skipped,
                 )
         except IntegrityError:
             return  # already notified of this event

@@ -310,6 +310,8 @@ def _close(
         body=str(body),
         link=reverse("registration:detail", args=[registration.KIND, registration.pk]),
         key=f"registration:{registration.KIND}:{registration.pk}:{to}",
+        # The result goes the way the person chose (seed 001 九): the inbox always, an SMS if asked.
+        only=("sms",) if registration.notify_by == NotifyBy.SMS else (),
     )
     if to == Status.REGISTERED:
         from lingong.registration.tasks import push_services_task
