@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingong.accounts.models import Role, User
+from lingong.accounts.notify import notify
 from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lingong.core.models import Transition
 from lingong.core.workflow import allowed, transition
@@ -168,9 +169,23 @@ def confirm_worker(*, actor: User, engagement_id: int, note: str = "") -> Engage
             post.filled_at = now
             stamps.append("filled_at")
         transition(post, PostStatus.FILLED, actor=actor, note=_("人数已招满"), also_save=stamps, at=now)
+        _withdraw_open_offers(post, now=now)
     else:
         post.save(update_fields=stamps)
     return engagement
+
+
+def _withdraw_open_offers(post: GigPost, *, now: dt.datetime) -> None:
+    """A full post takes back the offers nobody has answered yet, and says so, rather than letting
+    workers accept a place that no longer exists."""
+    for offered in post.engagements.select_for_update().filter(status=EngagementStatus.OFFERED):
+        transition(offered, EngagementStatus.CANCELLED, actor=None, note=_("人数已招满，邀请收回"), at=now)
+        notify(
+            recipient_id=offered.worker_id,
+            kind="offer_withdrawn",
+            title=_("邀请已收回：%(title)s 已招满") % {"title": post.title},
+            key=f"offer-withdrawn:{offered.pk}",
+        )
 
 
 @transaction.atomic

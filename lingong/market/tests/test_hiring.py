@@ -315,3 +315,20 @@ def test_my_applications_page_and_withdraw(gig_post: GigPost, heping_worker: Use
     assert 'data-status="withdrawn"' in response.content.decode()
     engagement.refresh_from_db()
     assert engagement.status == EngagementStatus.WITHDRAWN
+
+
+def test_a_full_post_takes_back_unanswered_offers(
+    make_post: MakePost,  # noqa: F811
+    employer: User,  # noqa: F811
+    heping_worker: User,
+    tiexi_worker: User,
+) -> None:
+    post = make_post(headcount=1)
+    applied = hiring.apply(actor=heping_worker, post_id=post.pk)
+    waiting = hiring.offer(actor=employer, post_id=post.pk, worker_id=tiexi_worker.pk)
+    hiring.confirm_worker(actor=employer, engagement_id=applied.pk)
+    waiting.refresh_from_db()
+    assert waiting.status == EngagementStatus.CANCELLED
+    assert history(waiting).last().note == "人数已招满，邀请收回"  # type: ignore[union-attr]
+    with pytest.raises(DomainError):
+        hiring.accept(actor=tiexi_worker, engagement_id=waiting.pk)
