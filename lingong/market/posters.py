@@ -17,7 +17,7 @@ from lingong.core.errors import DomainError
 from lingong.market.qr import qr_svg
 from lingong.market.selectors import fairs as fair_selectors
 from lingong.market.selectors import posts as post_selectors
-from lingong.market.views.seeking import seeking_detail_for
+from lingong.market.selectors.posts import seeking_detail_for
 
 QR_MM = 70
 

@@ -3,6 +3,7 @@ an account; review is for staff of the post's region."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -244,3 +245,35 @@ def create_seeking(request: HttpRequest, payload: SeekingIn) -> Status[selectors
     post = services.publish_seeking_post(actor=actor, worker=actor, wage_fen=wage_fen, **data)
     post = type(post).objects.select_related("occupation", "region", "worker").get(pk=post.pk)
     return Status(201, selectors.seeking_row(post))
+
+
+class SeekingDetailOut(SeekingOut):
+    description: str
+    phone: str = Field(
+        description="求职人的手机号：本人和有权限的辖区工作人员看到完整号码，其他人看到脱敏号码"
+    )
+    masked: bool
+
+
+@router.get("/seeking/mine", response=list[SeekingOut], summary="我的求职（本人，含已关闭的）")
+def my_seeking(request: HttpRequest) -> list[selectors.SeekingRow]:
+    return selectors.my_seeking(actor=acting_user(request))
+
+
+@router.get("/seeking/{post_id}", response=SeekingDetailOut, auth=None, summary="零工求职详情")
+def get_seeking(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    detail = selectors.seeking_detail_for(actor=request.user, post_id=post_id)
+    return {
+        **dataclasses.asdict(detail.row),
+        "worker_name": detail.worker_name,
+        "description": detail.description,
+        "phone": detail.phone,
+        "masked": detail.masked,
+    }
+
+
+@router.post("/seeking/{post_id}/close", response=SeekingOut, summary="关闭零工求职（本人或辖区工作人员）")
+def close_seeking(request: HttpRequest, post_id: int) -> selectors.SeekingRow:
+    actor = acting_user(request)
+    services.close_post(actor=actor, post_id=post_id, kind="seeking")
+    return selectors.seeking_detail_for(actor=actor, post_id=post_id).row

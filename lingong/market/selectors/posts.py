@@ -440,3 +440,55 @@ def map_points(
             )
         )
     return points
+
+
+# --- one seeking post, and a worker's own ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeekingDetail:
+    row: SeekingRow
+    description: str
+    worker_id: int
+    worker_name: str
+    phone: str
+    masked: bool
+    is_open: bool
+
+
+def _staff_of_region(actor: Any, region_code: str, *, personal_data: bool) -> bool:
+    if not getattr(actor, "is_authenticated", False) or actor.role not in REVIEWER_ROLES:
+        return False
+    if personal_data and not actor.has_perm("accounts.view_personal_data"):
+        return False
+    prefix = region_prefix(actor)
+    return prefix is None or region_code.startswith(prefix)
+
+
+def seeking_detail_for(*, actor: Any, post_id: int) -> SeekingDetail:
+    """One seeking post: open ones for everyone; any status for its worker and the region's staff."""
+    post = SeekingPost.objects.select_related("occupation", "region", "worker").filter(pk=post_id).first()
+    is_owner = post is not None and getattr(actor, "is_authenticated", False) and actor.pk == post.worker_id
+    if post is None or not (
+        post.is_open() or is_owner or _staff_of_region(actor, post.region_id, personal_data=False)
+    ):
+        raise NotFound("post_not_found", _("找不到该求职信息，可能已结束或下架。"))
+    full = is_owner or _staff_of_region(actor, post.region_id, personal_data=True)
+    if full and not is_owner:
+        audit.record(actor=actor, action=AuditEntry.Action.VIEW_PERSONAL, obj=post, fields=["worker.phone"])
+    worker = post.worker
+    return SeekingDetail(
+        row=seeking_row(post),
+        description=post.description,
+        worker_id=worker.pk,
+        worker_name=worker.display_name if full else mask_name(worker.display_name),
+        phone=worker.phone if full else mask_phone(worker.phone),
+        masked=not full,
+        is_open=post.is_open(),
+    )
+
+
+def my_seeking(*, actor: Any) -> list[SeekingRow]:
+    """The worker's own seeking posts, whatever their status, newest first."""
+    qs = SeekingPost.objects.select_related("occupation", "region", "worker").filter(worker=actor)
+    return [seeking_row(p) for p in qs.order_by("-created_at", "-pk")]

@@ -131,3 +131,20 @@ def test_closed_posts_are_gone_for_the_public(client: Client, heping_worker: Use
     client.post(f"/market/seeking/{post.pk}/close/")
     client.logout()
     assert client.get(f"/market/seeking/{post.pk}/").status_code == 404
+
+
+def test_seeking_api_mine_detail_and_close(client: Any, heping_worker: User) -> None:
+    from lingong.accounts.services import issue_api_token
+
+    post = publish(heping_worker)
+    _t, key = issue_api_token(actor=heping_worker, name="app")
+    auth = {"Authorization": f"Bearer {key}"}
+    mine = client.get("/api/v1/market/seeking/mine", headers=auth).json()
+    assert [p["id"] for p in mine] == [post.pk]
+    public = client.get(f"/api/v1/market/seeking/{post.pk}").json()
+    assert public["masked"] and "****" in public["phone"]
+    closed = client.post(
+        f"/api/v1/market/seeking/{post.pk}/close", headers=auth, content_type="application/json"
+    )
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert client.get(f"/api/v1/market/seeking/{post.pk}").status_code == 404  # no longer public

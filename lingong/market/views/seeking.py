@@ -5,7 +5,6 @@ to see personal data, whose view is written to the audit log (as for gig posts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,58 +18,11 @@ from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
 from lingong.accounts.models import Role
-from lingong.core import audit
-from lingong.core.errors import DomainError, NotFound
-from lingong.core.identity import mask_name, mask_phone
-from lingong.core.models import AuditEntry
-from lingong.core.scope import region_prefix
-from lingong.market.models import SeekingPost, WageType
+from lingong.core.errors import DomainError
+from lingong.market.models import WageType
 from lingong.market.selectors import posts as selectors
 from lingong.market.services import posts as services
 from lingong.market.views.posts import DEFAULT_CITY, _district_choices, _home_city, _occupation_choices
-
-
-@dataclass(frozen=True)
-class SeekingDetail:
-    row: selectors.SeekingRow
-    description: str
-    worker_id: int
-    worker_name: str
-    phone: str
-    masked: bool
-    is_open: bool
-
-
-def _staff_of_region(actor: Any, region_code: str, *, personal_data: bool) -> bool:
-    if not getattr(actor, "is_authenticated", False) or actor.role not in services.REVIEWER_ROLES:
-        return False
-    if personal_data and not actor.has_perm("accounts.view_personal_data"):
-        return False
-    prefix = region_prefix(actor)
-    return prefix is None or region_code.startswith(prefix)
-
-
-def seeking_detail_for(*, actor: Any, post_id: int) -> SeekingDetail:
-    """One seeking post: open ones for everyone; any status for its worker and the region's staff."""
-    post = SeekingPost.objects.select_related("occupation", "region", "worker").filter(pk=post_id).first()
-    is_owner = post is not None and getattr(actor, "is_authenticated", False) and actor.pk == post.worker_id
-    if post is None or not (
-        post.is_open() or is_owner or _staff_of_region(actor, post.region_id, personal_data=False)
-    ):
-        raise NotFound("post_not_found", _("找不到该求职信息，可能已结束或下架。"))
-    full = is_owner or _staff_of_region(actor, post.region_id, personal_data=True)
-    if full and not is_owner:
-        audit.record(actor=actor, action=AuditEntry.Action.VIEW_PERSONAL, obj=post, fields=["worker.phone"])
-    worker = post.worker
-    return SeekingDetail(
-        row=selectors.seeking_row(post),
-        description=post.description,
-        worker_id=worker.pk,
-        worker_name=worker.display_name if full else mask_name(worker.display_name),
-        phone=worker.phone if full else mask_phone(worker.phone),
-        masked=not full,
-        is_open=post.is_open(),
-    )
 
 
 def seeking_list(request: HttpRequest) -> HttpResponse:
@@ -112,7 +64,7 @@ def seeking_list(request: HttpRequest) -> HttpResponse:
 
 def seeking_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
-        detail = seeking_detail_for(actor=request.user, post_id=post_id)
+        detail = selectors.seeking_detail_for(actor=request.user, post_id=post_id)
     except DomainError as exc:
         return error_page(request, exc)
     is_owner = request.user.is_authenticated and request.user.pk == detail.worker_id
@@ -190,10 +142,7 @@ def seeking_new(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def my_seeking(request: HttpRequest) -> HttpResponse:
-    qs = SeekingPost.objects.select_related("occupation", "region", "worker").filter(
-        worker=acting_user(request)
-    )
-    rows = [selectors.seeking_row(p) for p in qs.order_by("-created_at", "-pk")]
+    rows = selectors.my_seeking(actor=acting_user(request))
     return render(request, "market/seeking/mine.html", {"rows": rows})
 
 
