@@ -59,3 +59,13 @@ def _is_relation(model: type[models.Model], path: str) -> bool:
         if field.is_relation:
             model = field.related_model
     return bool(field is not None and field.is_relation)
+
+
+def code_prefix(code: str) -> str:
+    """The prefix every division inside the 6-digit ``code`` starts with (GB/T 2260):
+    ``210000`` → ``21``, ``210100`` → ``2101``, ``210102`` → ``210102``."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code

@@ -8,7 +8,6 @@ it takes no actor; the staff list and every staff lookup go through the region s
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,14 +20,10 @@ from django.utils.translation import gettext as _
 
 from lingong.accounts.models import Role
 from lingong.core.errors import DomainError, NotFound, PermissionDenied
+from lingong.core.geo import haversine_km, in_china
 from lingong.core.models import Division
-from lingong.core.scope import get_in_scope, in_scope, region_prefix
+from lingong.core.scope import code_prefix, get_in_scope, in_scope, region_prefix
 from lingong.market.models import DirectoryPlace, PlaceKind
-
-#: Longitude and latitude of a rough box around China (the South China Sea islands included): a
-#: position outside it is a typo or a swapped pair, not a place in our directory.
-CHINA_LONGITUDE = (73.0, 136.0)
-CHINA_LATITUDE = (3.0, 54.0)
 
 EXPORT_HEADERS = (
     "区县",
@@ -65,13 +60,6 @@ def is_stale(place: DirectoryPlace, now: dt.datetime | None = None) -> bool:
     return place.last_verified_at is None or place.last_verified_at < stale_cutoff(now)
 
 
-def in_china(longitude: float, latitude: float) -> bool:
-    return (
-        CHINA_LONGITUDE[0] <= longitude <= CHINA_LONGITUDE[1]
-        and CHINA_LATITUDE[0] <= latitude <= CHINA_LATITUDE[1]
-    )
-
-
 def parse_position(longitude: Any, latitude: Any) -> tuple[float, float] | None:
     """A visitor's position from query parameters, or ``None`` when absent. Raises a DomainError for
     a position that is not a number or lies outside China."""
@@ -81,17 +69,9 @@ def parse_position(longitude: Any, latitude: Any) -> tuple[float, float] | None:
         lon, lat = float(longitude), float(latitude)
     except (TypeError, ValueError) as exc:
         raise DomainError("position_invalid", _("位置格式不正确：请提供经度和纬度两个数字。")) from exc
-    if not (math.isfinite(lon) and math.isfinite(lat)) or not in_china(lon, lat):
+    if not in_china(lon, lat):
         raise DomainError("position_invalid", _("位置不在中国境内，请检查经度和纬度是否填反。"))
     return lon, lat
-
-
-def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (haversine); a few metres off at city scale, which is all we need."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 6371.0088 * 2 * math.asin(math.sqrt(a))
 
 
 def tel_number(contact: str) -> str:
@@ -133,8 +113,7 @@ def region_prefix_for(code: str) -> str:
     code = (code or "").strip()
     if not code.isdigit():
         raise DomainError("region_unknown", _("行政区划代码 %(code)s 不正确。") % {"code": code})
-    division = Division.objects.filter(code=code).first()
-    return division.scope_prefix if division else code
+    return code_prefix(code) if len(code) == 6 else code
 
 
 def _public_queryset() -> QuerySet[DirectoryPlace]:
@@ -185,7 +164,7 @@ def public_places(
 def _distance(place: DirectoryPlace, position: tuple[float, float] | None) -> float | None:
     if position is None or place.longitude is None or place.latitude is None:
         return None
-    return round(distance_km(position[0], position[1], place.longitude, place.latitude), 1)
+    return round(haversine_km(position[0], position[1], place.longitude, place.latitude), 1)
 
 
 def _by_distance(row: PlaceRow) -> tuple[bool, float]:

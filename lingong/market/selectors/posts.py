@@ -21,16 +21,16 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import User
 from lingong.core import audit
 from lingong.core.errors import DomainError, NotFound
+from lingong.core.geo import haversine_km
 from lingong.core.identity import mask_name, mask_phone
 from lingong.core.models import AuditEntry
-from lingong.core.scope import region_prefix
+from lingong.core.scope import code_prefix, region_prefix
 from lingong.market import search
 from lingong.market.models import GigPost, PostStatus, SeekingPost, Settlement, WageType
 from lingong.market.services.posts import HOURS_PER_DAY, REVIEWER_ROLES, review_queryset
 
 PAGE_SIZE = 20
 MAX_RADIUS_KM = 50.0
-EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
 SORTS = ("newest", "wage", "distance")
 
@@ -171,18 +171,7 @@ def _district_prefix(code: str) -> str:
     """``210102`` → itself; ``210100`` (a city) → ``2101``; ``210000`` (a province) → ``21``."""
     if not (len(code) == 6 and code.isdigit()):
         raise DomainError("district_invalid", _("地区代码应为6位数字。"), field="district")
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return code_prefix(code)
 
 
 def _filtered(f: GigFilters, now: dt.datetime | None) -> models.QuerySet[GigPost]:

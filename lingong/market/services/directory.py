@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from lingong.core import audit
 from lingong.core.errors import DomainError, PermissionDenied
+from lingong.core.geo import check_position
 from lingong.core.models import Alert, AuditEntry, Division, Occupation
 from lingong.core.scope import region_prefix
 from lingong.core.services import raise_alert
@@ -105,14 +106,7 @@ def check_place(
         raise DomainError(
             "region_not_county", _("所在县区必须是县级行政区划（区、县、县级市）。"), field="region_code"
         )
-    if (longitude is None) != (latitude is None):
-        raise DomainError("position_incomplete", _("经度和纬度需同时填写，或都不填。"), field="longitude")
-    if longitude is not None and latitude is not None and not selectors.in_china(longitude, latitude):
-        raise DomainError(
-            "position_outside_china",
-            _("坐标不在中国境内：请检查经度（73～136）和纬度（3～54）是否填反。"),
-            field="longitude",
-        )
+    check_position(longitude, latitude)
 
 
 def _coordinate(value: Any, key: str) -> float | None:

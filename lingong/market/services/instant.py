@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import Role, User
 from lingong.accounts.notify import notify
 from lingong.core.errors import DomainError, NotFound, PermissionDenied
+from lingong.core.geo import haversine_km
 from lingong.core.workflow import transition
 from lingong.market.models import (
     EmployerProfile,
@@ -44,7 +45,6 @@ from lingong.market.models import (
     TravelMode,
     WorkerProfile,
 )
-from lingong.market.selectors.posts import haversine_km
 from lingong.market.services import hiring
 from lingong.market.services.posts import EMPLOYER_ROLES, hourly_equivalent_fen, publish_gig_post
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import Role, User
 from lingong.core import audit
 from lingong.core.errors import DomainError, PermissionDenied
+from lingong.core.geo import check_position
 from lingong.core.identity import validate_phone
 from lingong.core.models import AuditEntry, Division, Occupation
 from lingong.core.scope import get_in_scope, in_scope, region_prefix
@@ -43,9 +44,6 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MAX_DAYS_OPEN = 30
 #: A day's wage is compared with the hourly minimum as this many hours of work.
 HOURS_PER_DAY = 8
-#: China's rough bounding box (longitude, latitude): catches swapped or zero coordinates.
-CHINA_LON = (73.0, 136.0)
-CHINA_LAT = (3.0, 54.0)
 EMPLOYER_ROLES = (Role.EMPLOYER, Role.AGENCY)
 REVIEWER_ROLES = (Role.STAFF, Role.ADMIN)
 POST_MODELS: dict[str, type[GigPost] | type[SeekingPost]] = {"gig": GigPost, "seeking": SeekingPost}
@@ -156,14 +154,7 @@ def _check_place_and_dates(
 ) -> None:
     if not address.strip():
         raise DomainError("address_required", _("请填写工作地点。"), field="address")
-    if (longitude is None) != (latitude is None):
-        raise DomainError("coordinates_incomplete", _("经度和纬度须同时填写。"), field="longitude")
-    if longitude is not None and latitude is not None:
-        inside = CHINA_LON[0] <= longitude <= CHINA_LON[1] and CHINA_LAT[0] <= latitude <= CHINA_LAT[1]
-        if not inside:
-            raise DomainError(
-                "coordinates_invalid", _("位置坐标不在我国境内，请重新定位。"), field="longitude"
-            )
+    check_position(longitude, latitude)
     if start_date < today:
         raise DomainError("start_date_past", _("开始日期不能早于今天。"), field="start_date")
     if end_date < start_date:

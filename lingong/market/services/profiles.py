@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import Role, User
 from lingong.core import audit
 from lingong.core.errors import DomainError, NotFound, PermissionDenied
+from lingong.core.geo import check_position
 from lingong.core.identity import validate_credit_code
 from lingong.core.models import AuditEntry, Occupation
 from lingong.core.scope import get_in_scope
@@ -40,8 +41,6 @@ STAFF_WRITE_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 STAFF_READ_ROLES = frozenset({Role.STAFF, Role.SUPERVISOR, Role.ADMIN})
 
 # A box around the mainland, Hainan and the South China Sea islands: catches swapped or foreign coordinates.
-CHINA_LONGITUDE = (73.4, 135.1)
-CHINA_LATITUDE = (3.8, 53.6)
 MAX_WAGE_YUAN = Decimal("100000")
 _TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -126,18 +125,7 @@ def validate_availability(value: Any) -> dict[str, list[str]]:
 
 
 def validate_location(longitude: float | None, latitude: float | None) -> tuple[float | None, float | None]:
-    if longitude is None and latitude is None:
-        return None, None
-    if longitude is None or latitude is None:
-        raise DomainError("location_incomplete", _("经度和纬度须同时填写。"), field="longitude")
-    if not (
-        CHINA_LONGITUDE[0] <= longitude <= CHINA_LONGITUDE[1]
-        and CHINA_LATITUDE[0] <= latitude <= CHINA_LATITUDE[1]
-    ):
-        raise DomainError(
-            "location_outside_china", _("位置不在中国境内，请检查经纬度是否填反。"), field="longitude"
-        )
-    return round(longitude, 6), round(latitude, 6)
+    return check_position(longitude, latitude) or (None, None)
 
 
 def validate_certificates(value: Any) -> list[dict[str, str]]:

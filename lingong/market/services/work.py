@@ -33,6 +33,7 @@ from lingong.accounts.models import Role, User
 from lingong.accounts.notify import notify
 from lingong.core import audit
 from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from lingong.core.geo import haversine_km
 from lingong.core.models import AuditEntry, Transition
 from lingong.core.scope import get_in_scope
 from lingong.core.services import raise_alert
@@ -48,7 +49,6 @@ from lingong.market.models import (
     WageType,
 )
 from lingong.market.selectors.hiring import get_manageable_post
-from lingong.market.selectors.posts import haversine_km
 from lingong.market.services.profiles import is_staff
 
 #: Check-in days are the days of the place of work, whatever the server's clock says.

@@ -380,7 +380,7 @@ def test_admin_shows_validation_in_chinese(
     swapped = admin_form(longitude="41.79", latitude="123.41")
     response = client.post("/admin/market/directoryplace/add/", swapped)
     assert response.status_code == 200
-    assert "坐标不在中国境内" in response.content.decode()
+    assert "位置不在中国境内" in response.content.decode()
     assert not DirectoryPlace.objects.filter(name="和平区人力资源市场零工专区").exists()
 
 

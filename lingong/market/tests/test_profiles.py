@@ -90,9 +90,9 @@ def test_worker_fills_in_their_profile(heping_worker: User) -> None:
         ({"availability": {"1": ["8-12"]}}, "availability_invalid"),
         ({"availability": {"1": ["12:00-08:00"]}}, "availability_invalid"),
         ({"availability": {"8": ["08:00-12:00"]}}, "availability_invalid"),
-        ({"longitude": 2.35, "latitude": 48.85}, "location_outside_china"),
-        ({"longitude": 41.79, "latitude": 123.41}, "location_outside_china"),  # swapped
-        ({"longitude": 123.4}, "location_incomplete"),
+        ({"longitude": 2.35, "latitude": 48.85}, "position_outside_china"),
+        ({"longitude": 41.79, "latitude": 123.41}, "position_outside_china"),  # swapped
+        ({"longitude": 123.4}, "position_incomplete"),
         ({"expected_wage_yuan": "-5"}, "wage_invalid"),
         ({"expected_wage_yuan": "18.555"}, "wage_invalid"),
         ({"expected_wage_yuan": "两百"}, "wage_invalid"),
