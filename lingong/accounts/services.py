@@ -294,3 +294,8 @@ def user_for_token(key: str) -> User | None:
         # Coarse on purpose: one write per token per five minutes, not per request.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def set_large_text(*, actor: User, on: bool) -> None:
+    """Remember the large-type choice, so it follows the person to another phone."""
+    User.objects.filter(pk=actor.pk).update(large_text=on)

@@ -58,3 +58,35 @@ def open_alerts(*, actor: Any) -> models.QuerySet[Alert]:
     """Unresolved alerts of the actor's region, and those that concern every office (no region)."""
     qs = Alert.objects.filter(resolved_at__isnull=True)
     return (in_scope(qs, actor, field="region_code") | qs.filter(region_code="")).order_by("-created_at")
+
+
+def occupation_choices() -> list[tuple[str, str]]:
+    """(code, name) of the trades common in flexible work: what a form offers before "search all"."""
+    from lingong.core.models import Occupation
+
+    qs = Occupation.objects.filter(common_in_flexible_work=True).order_by("code")
+    return list(qs.values_list("code", "name"))
+
+
+def county_choices(*, city_code: str) -> list[tuple[str, str]]:
+    """(code, name) of the counties of one city, for a district select."""
+    from lingong.core.models import Division
+
+    qs = Division.objects.filter(parent_id=city_code, level=Division.Level.COUNTY).order_by("code")
+    return list(qs.values_list("code", "name"))
+
+
+def county_groups(*, near: str | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Counties grouped by city, for choosing where something happens: those of the province of
+    ``near`` (the person's or office's region), since people register and work mostly in their own
+    province; a select of every county in China (2,848) is unusable on a phone."""
+    from lingong.core.models import Division
+
+    qs = Division.objects.filter(level=Division.Level.COUNTY).select_related("parent")
+    if near:
+        qs = qs.filter(code__startswith=near[:2])
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for county in qs.order_by("code"):
+        city = county.parent.name if county.parent and county.parent.level == Division.Level.CITY else ""
+        groups.setdefault(city, []).append((county.code, county.name))
+    return list(groups.items())

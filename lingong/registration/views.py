@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
 from lingong.core.excel import xlsx_response
-from lingong.core.models import Division, Occupation
+from lingong.core.selectors import county_groups, occupation_choices
 from lingong.market.qr import qr_svg
 from lingong.registration import selectors, services
 from lingong.registration.models import (
@@ -47,12 +47,12 @@ def _form_context(request: HttpRequest, kind: str, error: DomainError | None) ->
         "data": request.POST,
         "window": services.is_handler(actor),
         "commitment_text": COMMITMENT_TEXT,
-        "counties": Division.objects.filter(level=Division.Level.COUNTY).order_by("code"),
+        "county_groups": county_groups(near=actor.region_id),
         "default_region": actor.region_id or "",
         "forms": EmploymentForm.choices,
         "bases": UnemploymentBasis.choices,
         "notify_choices": NotifyBy.choices,
-        "occupations": Occupation.objects.filter(common_in_flexible_work=True).order_by("code")[:200],
+        "occupations": occupation_choices(),
         "today": timezone.localdate(),
     }
 

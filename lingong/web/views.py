@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from lingong.accounts import selectors as account_selectors
 from lingong.accounts import services as account_services
 from lingong.accounts.http import acting_user, error_page
-from lingong.accounts.models import Role, User
+from lingong.accounts.models import Role
 from lingong.core import selectors as core_selectors
 from lingong.core.errors import DomainError
 from lingong.core.middleware import client_ip
@@ -72,7 +72,7 @@ def toggle_large_text(request: HttpRequest) -> HttpResponse:
     response = redirect(target)
     response.set_cookie("large_text", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
     if request.user.is_authenticated:
-        User.objects.filter(pk=request.user.pk).update(large_text=on)
+        account_services.set_large_text(actor=acting_user(request), on=on)
         # The cookie wins for this browser; the saved choice follows the person to a new phone.
     return response
 

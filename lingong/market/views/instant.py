@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
 from lingong.accounts.models import Role
+from lingong.core import selectors as core_selectors
 from lingong.core.errors import DomainError, PermissionDenied
 from lingong.core.excel import xlsx_response
-from lingong.core.models import Division, Occupation
 from lingong.market.models import Engagement, EngagementStatus, WageType
 from lingong.market.selectors import outcomes as outcome_selectors
 from lingong.market.services import hiring
@@ -93,16 +93,8 @@ def quick_new(request: HttpRequest) -> HttpResponseBase:
             "values": values,
             "error": error,
             "templates": [(t, _template_values(t.fields)) for t in templates],
-            "occupations": list(
-                Occupation.objects.filter(common_in_flexible_work=True)
-                .order_by("code")
-                .values_list("code", "name")
-            ),
-            "districts": list(
-                Division.objects.filter(parent_id=city, level=Division.Level.COUNTY)
-                .order_by("code")
-                .values_list("code", "name")
-            ),
+            "occupations": core_selectors.occupation_choices(),
+            "districts": core_selectors.county_choices(city_code=city),
             "wage_types": WageType.choices,
             "today": timezone.localdate(),
         },

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
+from lingong.core import selectors as core_selectors
 from lingong.core.errors import DomainError
-from lingong.core.models import Division, Occupation
+from lingong.core.models import Division
 from lingong.market.models import Settlement, WageType
 from lingong.market.selectors import posts as selectors
 from lingong.market.services import posts as services
@@ -44,14 +45,12 @@ def _float(value: str | None) -> float | None:
 
 
 def _occupation_choices() -> list[tuple[str, str]]:
-    qs = Occupation.objects.filter(common_in_flexible_work=True).order_by("code")
-    return list(qs.values_list("code", "name"))
+    return core_selectors.occupation_choices()
 
 
 def _district_choices(city_code: str) -> tuple[Division | None, list[tuple[str, str]]]:
     city = Division.objects.filter(pk=city_code).first()
-    counties = Division.objects.filter(parent_id=city_code, level=Division.Level.COUNTY).order_by("code")
-    return city, list(counties.values_list("code", "name"))
+    return city, core_selectors.county_choices(city_code=city_code)
 
 
 def _home_city(request: HttpRequest, district: str) -> str:
