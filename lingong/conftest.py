@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -9,6 +11,17 @@ from lingong.accounts.models import Role, User
 from lingong.core.models import Division
 
 PASSWORD = "Lingong-test-2026"  # noqa: S105 - test personas only
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index() -> Iterator[None]:
+    """Each test starts without this process's matching index: the database is rolled back between
+    tests (and SQLite reuses ids), so an index built in one test would describe rows that are gone."""
+    from lingong.matching.index import reset_index
+
+    reset_index()
+    yield
+    reset_index()
 
 
 def division(code: str, name: str, level: str, parent: str | None = None) -> Division:

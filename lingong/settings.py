@@ -6,6 +6,7 @@ Every value has a development default so `make run` needs nothing set; productio
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -26,6 +27,9 @@ TESTING = "pytest" in sys.modules or os.environ.get("LINGONG_TESTING") == "1"
 # refuses to start without its own (see lingong/core/crypto.py and the check below).
 _DEV_SECRET = "dev-insecure-lingong-secret-key-change-me-in-production-0123456789"  # noqa: S105 - development only; production refuses to start without its own
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+# Old keys still accepted when verifying signatures (printed certificates' QR codes, sessions) after a
+# key change; new signatures use SECRET_KEY only.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when LINGONG_ENV=production")
 
@@ -59,6 +63,9 @@ INSTALLED_APPS = [
     "lingong.core",
     "lingong.market",
     "lingong.registration",
+    "lingong.training",
+    "lingong.matching",
+    "lingong.policy",
     "lingong.web",
     "lingong.demo",
 ]
@@ -162,6 +169,14 @@ LINGONG_IMPORT_MAX_ROWS = int(os.environ.get("LINGONG_IMPORT_MAX_ROWS", "100000"
 # Instant hire (即时快招): offers go out in tiers of this size, each waiting this long for answers.
 LINGONG_INSTANT_TIER_SIZE = int(os.environ.get("LINGONG_INSTANT_TIER_SIZE", "10"))
 LINGONG_INSTANT_TIER_MINUTES = int(os.environ.get("LINGONG_INSTANT_TIER_MINUTES", "10"))
+
+# Matching (人岗匹配, docs/matching.md): default score weights (JSON of the engine's Weights fields; those
+# left out keep the engine's defaults; staff's dated changes on the 权重 page win over these), how often
+# each process syncs its in-memory index from the database, and the instant-hire dispatch rounds.
+MATCHING_WEIGHTS = json.loads(os.environ.get("LINGONG_MATCHING_WEIGHTS", "{}"))
+MATCHING_SYNC_SECONDS = float(os.environ.get("LINGONG_MATCHING_SYNC_SECONDS", "5"))
+MATCHING_DISPATCH_SECONDS = int(os.environ.get("LINGONG_MATCHING_DISPATCH_SECONDS", "10"))
+MATCHING_OFFERS_PER_PLACE = int(os.environ.get("LINGONG_MATCHING_OFFERS_PER_PLACE", "2"))
 
 # Wage protection and reliability (即时快招 attendance): hours the employer leaves unapproved this long
 # are approved automatically; no-shows and late cancellations count for a window, then lapse.

@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/docs", openapi_view, {"api": api}, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("market/", include("lingong.market.urls")),
+    path("matching/", include("lingong.matching.urls")),
     path("registration/", include("lingong.registration.urls")),
+    path("policy/", include("lingong.policy.urls")),
+    path("training/", include("lingong.training.urls")),
     path("", include("lingong.web.urls")),
 ]

@@ -33,7 +33,28 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "registration.view_employmentregistration",
         "registration.view_unemploymentregistration",
         "registration.view_push",
+        "training.view_trainingcourse",
+        "training.add_trainingcourse",
+        "training.change_trainingcourse",
+        "matching.view_weightset",
+        "matching.view_dispatchround",
+        "policy.view_policyapplication",
+        "policy.change_policyapplication",
+        "policy.view_ledgerentry",
+        "policy.add_ledgerentry",
+        "policy.view_parametervalue",
+        "policy.view_policyrun",
+        "policy.add_policyrun",
     ),
+    "匹配权重维护": ("matching.view_weightset", "matching.add_weightset"),
+    "政策参数维护": (
+        "policy.view_parametervalue",
+        "policy.add_parametervalue",
+    ),
+    # The two outside parties of a startup guarantee loan (22号 第八条): what each account reviews is
+    # decided by its policy.LoanParty link; the group only lets it see the applications.
+    "创业担保贷款担保机构": ("policy.view_loanreview", "policy.change_loanreview"),
+    "创业担保贷款经办银行": ("policy.view_loanreview", "policy.change_loanreview"),
     "个人信息查看授权": (
         "accounts.view_personal_data",
         "accounts.export_personal_data",

@@ -34,6 +34,9 @@ class Role(models.TextChoices):
     AGENCY = "agency", _("人力资源服务机构")
     STAFF = "staff", _("公共就业服务工作人员")
     HOSTING_PLATFORM = "hosting_platform", _("托管平台公司")
+    # A guarantee institution or lending bank of startup guarantee loans (辽人社〔2022〕22号 第八条): sees
+    # only the loan reviews its policy.LoanParty link gives it.
+    PARTNER = "partner", _("担保机构或经办银行")
     SUPERVISOR = "supervisor", _("监管人员")
     ADMIN = "admin", _("系统管理员")
 

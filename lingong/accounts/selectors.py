@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import Role, User
 from lingong.core.errors import PermissionDenied
 from lingong.core.fields import lookup_value
-from lingong.core.scope import get_in_scope, in_scope
+from lingong.core.scope import get_in_scope, in_scope, prefix_q
 
 #: The people staff manage: not other staff accounts.
 PERSON_ROLES = (Role.WORKER, Role.EMPLOYER, Role.AGENCY, Role.HOSTING_PLATFORM)
@@ -31,7 +31,7 @@ def list_people(
     if role:
         qs = qs.filter(role=role)
     if region_code:
-        qs = qs.filter(region__pk__startswith=region_code)
+        qs = qs.filter(prefix_q("region_id", region_code))
     query = query.strip()
     if query:
         # Personal data is encrypted: exact phone or ID number through the keyed hash, names by text.

@@ -73,7 +73,12 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {404: ("not_found", _("找不到该资源。")), 403: ("forbidden", _("没有权限。"))}
+    codes = {
+        # django-ninja raises 400 only for a body it cannot parse (its message is English).
+        400: ("invalid_body", _("请求内容不是有效的 JSON，请检查后重试。")),
+        404: ("not_found", _("找不到该资源。")),
+        403: ("forbidden", _("没有权限。")),
+    }
     code, message = codes.get(exc.status_code, ("error", str(exc)))
     return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
 
@@ -82,13 +87,19 @@ def _register_routers() -> None:
     from lingong.accounts.api import router as accounts_router
     from lingong.core.api import router as core_router
     from lingong.market.api import router as market_router
+    from lingong.matching.api import router as matching_router
+    from lingong.policy.api import router as policy_router
     from lingong.registration.api import router as registration_router
+    from lingong.training.api import router as training_router
     from lingong.web.inbox import router as inbox_router
 
     api.add_router("/", accounts_router)
     api.add_router("/reference", core_router)
     api.add_router("/market", market_router)
+    api.add_router("/matching", matching_router)
     api.add_router("/registration", registration_router)
+    api.add_router("/policy", policy_router)
+    api.add_router("/training", training_router)
     api.add_router("/", inbox_router)
 
 

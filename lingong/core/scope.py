@@ -16,6 +16,9 @@ from lingong.core.errors import NotFound, PermissionDenied
 
 M = TypeVar("M", bound=models.Model)
 
+#: The prefix of a scoped account without a region: it matches no division code.
+NO_REGION = "-"
+
 #: Roles that see everything (system administrators).
 UNSCOPED_ROLES = frozenset({"admin"})
 
@@ -28,8 +31,9 @@ def region_prefix(actor: Any) -> str | None:
         return None
     region = getattr(actor, "region", None)
     if region is None:
-        # A scoped role without a region sees nothing rather than everything.
-        return "\x00"
+        # A scoped role without a region sees nothing rather than everything: no code starts with "-"
+        # (and PostgreSQL refuses NUL in text, so no "\x00" sentinel).
+        return NO_REGION
     prefix: str = region.scope_prefix
     return prefix
 
@@ -39,8 +43,19 @@ def in_scope(qs: models.QuerySet[M], actor: Any, *, field: str = "region") -> mo
     prefix = region_prefix(actor)
     if prefix is None:
         return qs
-    lookup = f"{field}__pk__startswith" if _is_relation(qs.model, field) else f"{field}__startswith"
-    return qs.filter(**{lookup: prefix})
+    return qs.filter(prefix_q(f"{field}__pk" if _is_relation(qs.model, field) else field, prefix))
+
+
+def prefix_q(path: str, prefix: str) -> models.Q:
+    """Rows whose code at ``path`` starts with ``prefix``, as a range (``>= '2101' and < '2102'``).
+
+    A range uses the plain b-tree index on both databases; ``LIKE '2101%'`` does not (PostgreSQL under a
+    non-C collation and SQLite with its ``ESCAPE`` clause both fall back to a full scan).
+    """
+    if not prefix:
+        return models.Q()
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return models.Q(**{f"{path}__gte": prefix, f"{path}__lt": upper})
 
 
 def get_in_scope(qs: models.QuerySet[M], actor: Any, *, field: str = "region", **lookup: Any) -> M:

@@ -24,6 +24,7 @@ from lingong.accounts.groups import ensure_groups
 from lingong.accounts.models import Role, User
 from lingong.core.fields import lookup_value
 from lingong.core.models import Division
+from lingong.core.scope import prefix_q
 from lingong.demo import generate
 from lingong.demo.generate import EnterpriseSpec, PersonSpec
 
@@ -181,7 +182,7 @@ def create_demo_logins(*, seed: int, region: Division, counties: Sequence[Divisi
         ),
         (
             User(role=Role.STAFF, region=region, display_name="陈静", is_staff=True),
-            ("公共就业服务经办", "个人信息查看授权", "审计", "基础数据维护"),
+            ("公共就业服务经办", "个人信息查看授权", "审计", "基础数据维护", "政策参数维护", "匹配权重维护"),
         ),
         (User(role=Role.STAFF, region=county, display_name="赵磊", is_staff=True), ("公共就业服务经办",)),
         (User(role=Role.SUPERVISOR, region=region, display_name="孙敏", is_staff=True), ("审计",)),
@@ -294,6 +295,69 @@ def create_demo_gigs(
     return made
 
 
+def create_demo_matches(*, seed: int) -> int:
+    """Three gigs by the demo employer login in the demo worker login's trade, a short ride from them,
+    on days they said they can work: so "为我推荐" and "推荐人选" show a match with its score the
+    first time someone tries the demo. None twice."""
+    from lingong.market.models import GigPost, Settlement, WageType, WorkerProfile
+    from lingong.market.services.posts import publish_gig_post
+    from lingong.matching.engine.types import SPEED_KMH, reach_km
+
+    worker_phone, employer_phone = generate.DEMO_LOGINS[4][1], generate.DEMO_LOGINS[5][1]
+    worker = User.objects.filter_phone(worker_phone).first()
+    employer = User.objects.filter_phone(employer_phone).first()
+    profile = WorkerProfile.objects.filter(user=worker).prefetch_related("occupations").first()
+    if worker is None or employer is None or profile is None or profile.latitude is None:
+        return 0
+    region_code = worker.region_id or employer.region_id
+    if region_code is None:
+        return 0
+    trades = [o.code for o in profile.occupations.all()]
+    if not trades or GigPost.objects.filter(employer=employer, occupation_id=trades[0]).exists():
+        return 0
+    # Within what they said: their days and hours, their pay, half their reach (walking 15 minutes is
+    # barely a kilometre), so the demo shows a match whatever the generated profile is.
+    slots_by_day = {int(d): slots for d, slots in (profile.availability or {}).items() if slots}
+    days = sorted(slots_by_day) or [1, 2, 3, 4, 5]
+    reach = reach_km(
+        profile.travel_mode if profile.travel_mode in SPEED_KMH else "cycle", profile.travel_minutes
+    )
+    hourly = profile.expected_wage_type == WageType.HOUR
+    wage = (
+        max(profile.expected_wage_fen, 2500) + 500 if hourly else max(profile.expected_wage_fen, 18000) + 2000
+    )
+    rng = random.Random(f"{seed}:matches")
+    today = timezone.localdate()
+    starts = [
+        today + dt.timedelta(days=n)
+        for n in range(1, 15)
+        if (today + dt.timedelta(days=n)).isoweekday() in days
+    ]
+    made = 0
+    for start in starts[:3]:
+        km = rng.uniform(0.3, 0.5) * reach
+        publish_gig_post(
+            actor=employer,
+            employer=employer,
+            occupation_code=trades[0],
+            region_code=region_code,
+            address=f"演示路{made + 1}号",
+            start_date=start,
+            end_date=start,
+            headcount=2,
+            wage_fen=wage,
+            wage_type=WageType.HOUR if hourly else WageType.DAY,
+            settlement=Settlement.SAME_DAY,
+            title=f"{start.month}月{start.day}日 {profile.occupations.all()[0].name}（日结）",
+            description="演示数据：按您的档案推荐。",
+            time_slots=(slots_by_day.get(start.isoweekday()) or ["08:00-17:00"])[0],
+            longitude=round(profile.longitude + km / 111.32 / 0.75, 6) if profile.longitude else None,
+            latitude=profile.latitude,
+        )
+        made += 1
+    return made
+
+
 PLACE_KINDS = [
     (
         "public_hall",
@@ -391,3 +455,56 @@ def create_demo_hires(*, seed: int, region: Division) -> int:
                 latitude=post.latitude,
             )
     return hires
+
+
+# --- training ----------------------------------------------------------------------------------------
+
+COURSES = [
+    ("skills", "保洁员（家政服务）职业技能培训", "4-09-08-01", "市职业技能公共实训基地", 10, 30),
+    ("skills", "养老护理员初级工培训", None, "市养老服务职业培训学校", 14, 40),
+    ("skills", "网约配送员安全与服务培训", None, "区就业训练中心", 5, 50),
+    ("startup_training", "SYB创业培训班（第{n}期）", None, "市创业孵化基地", 12, 30),
+    ("startup_guidance", "开业指导与创业政策咨询", None, "区公共就业服务中心", 1, 20),
+]
+
+
+def create_demo_courses(*, seed: int, region: Division) -> int:
+    """A few training courses and startup services in the region, published by its demo staff, so the
+    push after registration and the course list have something to show. None twice."""
+    from lingong.core.models import Occupation
+    from lingong.training.models import TrainingCourse
+    from lingong.training.services import create_course
+
+    if TrainingCourse.objects.filter(prefix_q("region_id", region.scope_prefix)).exists():
+        return 0
+    staff = User.objects.filter(role=Role.STAFF, region=region).order_by("pk").first()
+    if staff is None:
+        return 0
+    nurse = Occupation.objects.filter(name__contains="养老护理").values_list("code", flat=True).first()
+    rider = Occupation.objects.filter(name__contains="配送").values_list("code", flat=True).first()
+    today = timezone.localdate()
+    made = 0
+    for i, (kind, title, occupation, provider, starts_in, seats) in enumerate(COURSES):
+        code = occupation or (nurse if "养老" in title else rider if "配送" in title else None)
+        if kind == "skills" and not code:
+            continue
+        start = today + dt.timedelta(days=starts_in)
+        create_course(
+            actor=staff,
+            data={
+                "kind": kind,
+                "title": title.format(n=seed % 50 + 1),
+                "provider": provider,
+                "occupation_code": code or "",
+                "region_code": region.code,
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=1 if kind == "startup_guidance" else 10 + i),
+                "seats": seats,
+                "subsidised": kind != "startup_guidance",
+                "subsidy_note": "培训合格并取得证书的，按规定享受职业培训补贴（辽人社〔2022〕22号 第五条）",
+                "contact": "12333",
+                "address": f"{region.name}人力资源服务中心{i + 2}楼",
+            },
+        )
+        made += 1
+    return made

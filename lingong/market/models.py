@@ -8,7 +8,7 @@ Money is kept in integer fen. Multi-choice facts (needs, groups) are stored as `
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -250,6 +250,16 @@ class PostBase(models.Model):
     @property
     def wage_yuan(self) -> str:
         return f"{self.wage_fen / 100:.2f}".rstrip("0").rstrip(".")
+
+    @property
+    def wage_label(self) -> str:
+        """``230 元/天``: the pay as people read it."""
+        unit: dict[str, Any] = {
+            WageType.HOUR: _("元/小时"),
+            WageType.DAY: _("元/天"),
+            WageType.PIECE: _("元/件"),
+        }
+        return f"{self.wage_yuan} {unit.get(self.wage_type, '')}"
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         return self.status == PostStatus.PUBLISHED and self.expires_at > (now or timezone.now())

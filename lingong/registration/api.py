@@ -1,20 +1,35 @@
 """API: employment and unemployment registration (辽人社〔2022〕22号 第九条, 第十五条), with the pages'
-rules. Errors carry the services' codes, e.g. ``commitment_required``, ``market_entity_registered``,
-``id_number_mismatch``, ``region_invalid`` (400), ``window_staff_only``, ``region_out_of_scope``,
-``staff_only`` (403), ``employment_already_open``, ``unemployment_already_open``,
-``invalid_transition`` (409)."""
+rules: receiving, the queue, closing, ending, the certificate (facts and PDF) and its public
+verification, Excel import (all or nothing) and export. Errors carry the services' codes, e.g.
+``commitment_required``, ``market_entity_registered``, ``id_number_mismatch``, ``region_invalid``,
+``household_region_mismatch``, ``import_failed`` (400), ``window_staff_only``, ``region_out_of_scope``,
+``staff_only`` (403), ``certificate_invalid`` (404), ``employment_already_open``,
+``unemployment_already_open``, ``invalid_transition`` (409)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from lingong.accounts.http import acting_user
-from lingong.registration import selectors, services
-from lingong.registration.models import COMMITMENT_TEXT, Channel, RegistrationBase
+from lingong.core.errors import DomainError, NotFound
+from lingong.core.excel import xlsx_response
+from lingong.registration import batch, certificate, selectors, services
+from lingong.registration.models import (
+    COMMITMENT_TEXT,
+    PLATFORM_WORK_CONSENT_TEXT,
+    Channel,
+    RegistrationBase,
+    UnemploymentRegistration,
+)
 
 router = Router(tags=["registration"])
 
@@ -40,6 +55,12 @@ class EmploymentIn(CommonIn):
 
 class UnemploymentIn(CommonIn):
     basis: Literal["household", "residence", "work", "insurance"]
+    household_region_code: str = Field(
+        "", max_length=6, description="户籍地（县区）代码；不填则取身份证号码前6位"
+    )
+    platform_work_consent: bool = Field(
+        False, description="是否同意通过平台即时快招就业后自动终止失业登记（内容见 GET /consent）"
+    )
 
 
 class CloseIn(Schema):
@@ -56,6 +77,7 @@ class PushOut(Schema):
     kind: str
     target_id: str
     title: str
+    link: str
     sent_at: dt.datetime
 
 
@@ -76,6 +98,11 @@ class RegistrationOut(Schema):
     form: str | None = None
     occupation_code: str | None = None
     basis: str | None = None
+    household_region_code: str | None = None
+    platform_work_consent: bool | None = None
+    consent_text: str | None = None
+    consented_at: dt.datetime | None = None
+    ended_on: dt.date | None = None
     overdue: bool = False
     due_today: bool = False
     pushes: list[PushOut] | None = None
@@ -88,7 +115,27 @@ class OfficeOut(Schema):
     unemployment: int
 
 
+class CertificateOut(Schema):
+    number: str
+    kind_label: str
+    masked_name: str
+    masked_id_number: str
+    region: str
+    office: str
+    received_on: dt.date
+    registered_on: dt.date | None
+    ended_on: dt.date | None
+    status_label: str
+    valid: bool
+
+
+class CertificateLinkOut(CertificateOut):
+    verify_url: str = Field(..., description="二维码中的核验地址，任何人无需登录即可打开")
+    pdf_url: str
+
+
 def _out(r: RegistrationBase, *, overdue: bool = False, due_today: bool = False, pushes: bool = False) -> Any:
+    unemployment = r if isinstance(r, UnemploymentRegistration) else None
     return RegistrationOut(
         kind=r.KIND,
         id=r.pk,
@@ -106,6 +153,11 @@ def _out(r: RegistrationBase, *, overdue: bool = False, due_today: bool = False,
         form=getattr(r, "form", None),
         occupation_code=getattr(r, "occupation_id", None),
         basis=getattr(r, "basis", None),
+        household_region_code=unemployment.household_region_id if unemployment else None,
+        platform_work_consent=unemployment.platform_work_consent if unemployment else None,
+        consent_text=unemployment.consent_text if unemployment else None,
+        consented_at=unemployment.consented_at if unemployment else None,
+        ended_on=r.ended_on,
         overdue=overdue,
         due_today=due_today,
         pushes=[PushOut.model_validate(p) for p in selectors.pushes(r)] if pushes else None,
@@ -119,6 +171,11 @@ def _channel(request: HttpRequest) -> str:
 @router.get("/commitment", response=dict[str, str], summary="书面承诺的内容")
 def commitment(request: HttpRequest) -> dict[str, str]:
     return {"text": COMMITMENT_TEXT}
+
+
+@router.get("/consent", response=dict[str, str], summary="平台就业后自动终止失业登记的同意内容")
+def consent(request: HttpRequest) -> dict[str, str]:
+    return {"text": PLATFORM_WORK_CONSENT_TEXT}
 
 
 @router.post("/employment", response={201: RegistrationOut}, summary="灵活就业登记（本人网上或窗口受理）")
@@ -157,6 +214,79 @@ def overdue(request: HttpRequest) -> Any:
     ]
 
 
+class ImportOut(Schema):
+    written: int
+
+
+@router.get("/import/template", summary="批量导入模板（Excel）")
+def import_template(request: HttpRequest) -> HttpResponse:
+    batch.require_importer(acting_user(request))
+    return batch.xlsx_download(batch.template_bytes(), "就业失业登记导入模板.xlsx")
+
+
+@router.post("/import", response=ImportOut, summary="批量导入登记（Excel，全部正确才导入）")
+def import_registrations(request: HttpRequest, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+    """Errors: ``import_failed`` (400) with ``details.errors`` (row, column, message) and
+    ``details.error_workbook`` (the file back with the errors marked, base64)."""
+    result = batch.run_import(acting_user(request), file)
+    if not result.ok:
+        raise DomainError(
+            "import_failed",
+            result.summary(),
+            errors=[{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
+            error_workbook=base64.b64encode(result.error_workbook()).decode(),
+        )
+    return ImportOut(written=result.written)
+
+
+@router.get("/export", summary="导出本辖区登记（Excel，已审计；无权限时身份证号码脱敏）")
+def export(request: HttpRequest) -> HttpResponse:
+    rows = batch.export_rows(actor=acting_user(request))
+    first = next(rows, None)
+
+    def all_rows() -> Any:
+        if first is not None:
+            yield first
+            yield from rows
+
+    name = f"就业失业登记-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(name, batch.EXPORT_HEADERS, all_rows(), sheet_title="登记")  # type: ignore[return-value]
+
+
+@router.get("/verify/{token}", response=CertificateOut, auth=None, summary="核验登记证明（公开，无需登录）")
+def verify(request: HttpRequest, token: str) -> Any:
+    verified = selectors.verify_certificate(token)
+    if verified is None:
+        raise NotFound(
+            "certificate_invalid", _("无法核验：该二维码或链接已被改动，或登记不存在。这不是有效的登记证明。")
+        )
+    return CertificateOut(**verified.__dict__)
+
+
+def _certificate(request: HttpRequest, kind: str, registration_id: int) -> tuple[RegistrationBase, str]:
+    r = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=registration_id)
+    token = selectors.certificate_token(r)
+    return r, request.build_absolute_uri(reverse("registration:verify", args=[token]))
+
+
+@router.get(
+    "/{kind}/{registration_id}/certificate", response=CertificateLinkOut, summary="登记证明（脱敏）与核验地址"
+)
+def certificate_facts(request: HttpRequest, kind: Kind, registration_id: int) -> Any:
+    r, verify_url = _certificate(request, kind, registration_id)
+    pdf_url = request.build_absolute_uri(reverse("registration:certificate_pdf", args=[kind, r.pk]))
+    return CertificateLinkOut(**selectors.certificate_for(r).__dict__, verify_url=verify_url, pdf_url=pdf_url)
+
+
+@router.get("/{kind}/{registration_id}/certificate.pdf", summary="登记证明 PDF（带核验二维码）")
+def certificate_pdf(request: HttpRequest, kind: Kind, registration_id: int) -> HttpResponse:
+    r, verify_url = _certificate(request, kind, registration_id)
+    pdf = certificate.render(selectors.certificate_for(r), verify_url=verify_url, issued=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="registration-{kind}-{r.pk}.pdf"'
+    return response
+
+
 @router.get("/{kind}/{registration_id}", response=RegistrationOut, summary="一份登记及登记后推送的服务")
 def detail(request: HttpRequest, kind: Kind, registration_id: int) -> Any:
     r = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=registration_id)
@@ -167,6 +297,22 @@ def detail(request: HttpRequest, kind: Kind, registration_id: int) -> Any:
 def close(request: HttpRequest, kind: Kind, registration_id: int, data: CloseIn) -> Any:
     r = services.close_registration(
         actor=acting_user(request), kind=kind, registration_id=registration_id, **data.dict()
+    )
+    return _out(r)
+
+
+class ConsentIn(Schema):
+    consent: bool = Field(..., description="同意或撤回：通过平台即时快招就业后自动终止失业登记")
+
+
+@router.post(
+    "/unemployment/{registration_id}/consent",
+    response=RegistrationOut,
+    summary="本人同意或撤回平台就业自动终止",
+)
+def consent_change(request: HttpRequest, registration_id: int, data: ConsentIn) -> Any:
+    r = services.set_platform_work_consent(
+        actor=acting_user(request), registration_id=registration_id, consent=data.consent
     )
     return _out(r)
 

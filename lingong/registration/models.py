@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lingong.core.fields import EncryptedCharField
+from lingong.core.identity import mask_id_number, normalize_id_number
 from lingong.core.models import Division, Occupation
 
 #: Working days within which an application is closed (第九条: 在7个工作日内办结).
@@ -30,6 +32,12 @@ DEADLINE_WORKING_DAYS = 7
 COMMITMENT_TEXT = (
     "本人承诺：所填报的个人基本信息和就业失业情况真实、准确、完整，"
     "如有虚假，愿承担相应法律责任，并退回因此享受的扶持政策待遇。"
+)
+
+#: The consent to end unemployment automatically when work is found on the platform; the wording
+#: shown is copied onto the registration with its time, like the commitment.
+PLATFORM_WORK_CONSENT_TEXT = (
+    "本人同意：通过本平台即时快招实现就业、完工并确认工时后，平台据此为本人办理失业登记终止，并通知本人。"
 )
 
 
@@ -59,6 +67,8 @@ class RegistrationBase(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
+    # The ID number as declared on the application (encrypted): the account may have none on record yet.
+    id_number = EncryptedCharField(_("身份证号码"), normalizer=normalize_id_number)
     region = models.ForeignKey(
         Division, verbose_name=_("办理地（县区）"), on_delete=models.PROTECT, related_name="+"
     )
@@ -95,6 +105,11 @@ class RegistrationBase(models.Model):
         help_text=_("为空表示系统自动核验通过、即时办结"),
     )
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    # Random, set when registered: the certificate's signed token carries it, not the row's id, so a
+    # token reveals nothing and cannot be derived from another certificate.
+    certificate_code = models.CharField(
+        _("证明核验码"), max_length=32, blank=True, default="", editable=False, db_index=True
+    )
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.RECEIVED: {Status.REGISTERED, Status.REFUSED},
@@ -111,6 +126,11 @@ class RegistrationBase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def masked_id_number(self) -> str:
+        """The declared ID number masked (the account's when the row predates the field)."""
+        return mask_id_number(self.id_number or self.person.id_number or "")
 
     @property
     def alert_key(self) -> str:
@@ -166,6 +186,20 @@ class UnemploymentRegistration(RegistrationBase):
     """失业登记, at any of four places the person chooses (第九条)."""
 
     basis = models.CharField(_("办理地依据"), max_length=12, choices=UnemploymentBasis.choices)
+    # Not encrypted: a county, the same six digits the masked ID number shows to everyone. Defaults
+    # to the ID's region prefix (the place of household registration at issue); the person corrects it.
+    household_region = models.ForeignKey(
+        Division,
+        verbose_name=_("户籍地（县区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("默认取身份证号码前6位（发证时的户籍地），本人可更正；更正后由工作人员核实"),
+    )
+    platform_work_consent = models.BooleanField(_("同意平台就业后自动终止"), default=False)
+    consent_text = models.TextField(_("同意内容"), blank=True)
+    consented_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
 
     KIND: ClassVar[str] = "unemployment"
 
@@ -191,7 +225,12 @@ class UnemploymentRegistration(RegistrationBase):
 class PushKind(models.TextChoices):
     GIG = "gig", _("零工岗位")
     FAIR = "fair", _("招聘会")
+    TRAINING = "training", _("培训课程")
     STARTUP = "startup", _("创业服务")
+    SUBSIDY = "subsidy", _("可享受的政策")
+    # 共享用工 offers: no sharing app yet, so nothing is pushed under this kind; it is reserved so
+    # the push record needs no migration when the sharing app starts offering them.
+    SHARING = "sharing", _("共享用工岗位")
 
 
 class Push(models.Model):
@@ -204,8 +243,9 @@ class Push(models.Model):
         UnemploymentRegistration, null=True, blank=True, on_delete=models.CASCADE, related_name="pushes"
     )
     kind = models.CharField(_("类别"), max_length=8, choices=PushKind.choices)
-    target_id = models.CharField(_("推送对象编号"), max_length=32, blank=True)
+    target_id = models.CharField(_("推送对象编号"), max_length=80, blank=True)
     title = models.CharField(_("标题"), max_length=200)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("推送时间"), default=timezone.now)
 
     class Meta:

@@ -5,9 +5,7 @@ Every read of other people's registrations goes through the region scope."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
@@ -16,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingong.accounts.models import Role, User
-from lingong.core import audit
 from lingong.core.errors import NotFound, PermissionDenied
-from lingong.core.identity import mask_id_number, mask_name
-from lingong.core.models import AuditEntry, Division
+from lingong.core.identity import mask_name
+from lingong.core.models import Division
 from lingong.core.scope import get_in_scope, in_scope
 from lingong.registration.models import Push, RegistrationBase, Status
 from lingong.registration.services import MODELS, is_handler, model_for
@@ -111,19 +108,26 @@ def pushes(registration: RegistrationBase) -> list[Push]:
 
 
 def certificate_token(registration: RegistrationBase) -> str:
-    """A signed (not encrypted) token naming the registration, for the certificate's QR code."""
-    if registration.status != Status.REGISTERED:
+    """The token in the certificate's QR code: the registration's random code, signed with the secret
+    key (HMAC), so it can be neither guessed nor altered."""
+    if registration.status != Status.REGISTERED or not registration.certificate_code:
         raise NotFound("not_registered", _("只有已登记的登记才能出具登记证明。"))
-    return signing.dumps({"k": registration.KIND, "id": registration.pk}, salt=CERTIFICATE_SALT)
+    return signing.dumps({"k": registration.KIND, "c": registration.certificate_code}, salt=CERTIFICATE_SALT)
 
 
 @dataclass(frozen=True)
 class VerifiedCertificate:
+    """What the certificate and its public verification show: masked personal data only."""
+
+    number: str
     kind_label: str
     masked_name: str
     masked_id_number: str
     region: str
+    office: str
+    received_on: dt.date
     registered_on: dt.date | None
+    ended_on: dt.date | None
     status_label: str
     valid: bool
 
@@ -133,69 +137,32 @@ def verify_certificate(token: str) -> VerifiedCertificate | None:
     try:
         payload = signing.loads(token, salt=CERTIFICATE_SALT)
         model = MODELS[str(payload["k"])]
-        registration = model._default_manager.select_related("person", "region").get(pk=int(payload["id"]))
+        code = str(payload["c"])
+        if not code:
+            return None
+        registration = model._default_manager.select_related("person", "region").get(certificate_code=code)
     except (signing.BadSignature, KeyError, TypeError, ValueError, ObjectDoesNotExist):
         return None
+    return _certificate(registration)
+
+
+def _certificate(registration: RegistrationBase) -> VerifiedCertificate:
     person = registration.person
     return VerifiedCertificate(
-        kind_label=str(model._meta.verbose_name),
+        number=str(registration),
+        kind_label=str(registration._meta.verbose_name),
         masked_name=mask_name(person.display_name),
-        masked_id_number=mask_id_number(person.id_number or ""),
+        masked_id_number=registration.masked_id_number,
         region=str(registration.region),
+        office=_("%(region)s公共就业服务机构") % {"region": registration.region.name},
+        received_on=timezone.localdate(registration.received_at),
         registered_on=timezone.localdate(registration.closed_at) if registration.closed_at else None,
+        ended_on=registration.ended_on,
         status_label=registration.get_status_display(),
         valid=registration.status == Status.REGISTERED,
     )
 
 
-# --- export ----------------------------------------------------------------------------------------
-
-EXPORT_HEADERS = [
-    "类别",
-    "编号",
-    "姓名",
-    "身份证号码",
-    "办理地",
-    "受理渠道",
-    "受理时间",
-    "办结期限",
-    "期限暂定",
-    "状态",
-    "办结时间",
-    "说明",
-]
-
-
-def export_rows(*, actor: User) -> Iterator[list[Any]]:
-    """The region's registrations for Excel; full ID numbers only for those allowed to export them.
-    The export is recorded in the audit log before the first row is read."""
-    _require_handler(actor)
-    full = actor.has_perm("accounts.export_personal_data")
-    audit.record(
-        actor=actor,
-        action=AuditEntry.Action.EXPORT,
-        object_type="registration.employmentregistration",
-        region_code=actor.region_id or "",
-        fields=["id_number"] if full else [],
-        note="registration export",
-    )
-    for model in MODELS.values():
-        qs = in_scope(model._default_manager.select_related("person", "region"), actor).order_by(
-            "received_at"
-        )
-        for r in qs.iterator(chunk_size=500):
-            number = r.person.id_number or ""
-            yield [
-                str(model._meta.verbose_name),
-                r.pk,
-                r.person.display_name,
-                number if full else mask_id_number(number),
-                str(r.region),
-                r.get_channel_display(),
-                timezone.localtime(r.received_at).strftime("%Y-%m-%d %H:%M"),
-                r.deadline.isoformat(),
-                "是" if r.deadline_provisional else "",
-                r.get_status_display(),
-                timezone.localtime(r.closed_at).strftime("%Y-%m-%d %H:%M") if r.closed_at else "",
-                r.reason,
-            ]
+def certificate_for(registration: RegistrationBase) -> VerifiedCertificate:
+    """The certificate's facts for its holder or staff (``certificate_token`` checks it is registered)."""
+    return _certificate(registration)

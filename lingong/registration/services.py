@@ -9,6 +9,7 @@ registered, the services they can use are pushed through the task queue.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,18 +22,20 @@ from lingong.accounts.models import Role, User
 from lingong.accounts.notify import notify
 from lingong.core import audit
 from lingong.core.calendar import add_working_days
-from lingong.core.errors import Conflict, DomainError, PermissionDenied
+from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lingong.core.identity import normalize_id_number, validate_resident_id
 from lingong.core.models import Alert, AuditEntry, Division, Occupation
 from lingong.core.scope import get_in_scope, region_prefix
 from lingong.core.services import raise_alert
 from lingong.core.workflow import transition
-from lingong.market.models import FairStatus, JobFair
-from lingong.market.selectors.posts import GigFilters, search_gigs
+from lingong.market.models import Engagement, EngagementStatus, FairStatus, JobFair
+from lingong.market.selectors.posts import GigFilters, GigRow, gig_row, search_gigs
+from lingong.matching.selectors import gigs_for_worker
 from lingong.registration.models import (
     COMMITMENT_TEXT,
     DEADLINE_WORKING_DAYS,
     OPEN_STATUSES,
+    PLATFORM_WORK_CONSENT_TEXT,
     Channel,
     EmploymentForm,
     EmploymentRegistration,
@@ -44,6 +47,9 @@ from lingong.registration.models import (
     UnemploymentBasis,
     UnemploymentRegistration,
 )
+from lingong.registration.subsidies import subsidy_suggestions
+from lingong.training.models import STARTUP_KINDS
+from lingong.training.selectors import courses_for, wishes
 
 #: Roles that receive applications at a window and close them.
 HANDLER_ROLES = frozenset({Role.STAFF, Role.ADMIN})
@@ -204,6 +210,7 @@ def register_employment(
         raise Conflict("employment_already_open", _("您已有一份受理中或有效的灵活就业登记，无需重复登记。"))
     registration = EmploymentRegistration(
         person=person,
+        id_number=normalize_id_number(id_number),
         region=region,
         channel=channel,
         received_by=actor if channel == Channel.WINDOW else None,
@@ -228,15 +235,39 @@ def register_employment(
     return registration
 
 
-def _unemployment_region_matches(person: User, basis: str, region: Division) -> bool:
-    """Whether the person's own data shows the chosen place (第九条: 户籍地、常住地、就业地或参保地)."""
-    if basis in (UnemploymentBasis.HOUSEHOLD, UnemploymentBasis.RESIDENCE):
+def _household_region(code: str, id_number: str) -> Division | None:
+    """The place of household registration: as stated, or by default the county of the ID number's
+    first six digits (where the household was registered when the ID was issued)."""
+    code = code.strip()
+    if code:
+        region = Division.objects.filter(pk=code, level=Division.Level.COUNTY).first()
+        if region is None:
+            raise DomainError(
+                "household_region_invalid", _("请选择户籍所在的县（区）。"), field="household_region_code"
+            )
+        return region
+    prefix = normalize_id_number(id_number)[:6]
+    return Division.objects.filter(pk=prefix, level=Division.Level.COUNTY).first()
+
+
+def _unemployment_region_matches(
+    person: User, basis: str, region: Division, *, household: Division | None, id_number: str
+) -> bool:
+    """Whether the person's own data shows the chosen place (第九条: 户籍地、常住地、就业地或参保地).
+
+    Household registration: the ID number's region (a place the person corrected is checked by staff).
+    Usual residence: the account's region. Work: an employment registration there. Insurance: not in
+    our data yet, so staff check it.
+    """
+    if basis == UnemploymentBasis.HOUSEHOLD:
+        return household is not None and household.code == region.code == normalize_id_number(id_number)[:6]
+    if basis == UnemploymentBasis.RESIDENCE:
         return person.region_id == region.code
     if basis == UnemploymentBasis.WORK:
         return EmploymentRegistration.objects.filter(
             person=person, region=region, status__in=[Status.REGISTERED, Status.ENDED]
         ).exists()
-    return False  # the insurance place is not in our data yet: staff check it
+    return False
 
 
 @transaction.atomic
@@ -248,12 +279,18 @@ def register_unemployment(
     basis: str,
     region_code: str,
     commitment: bool,
+    household_region_code: str = "",
+    platform_work_consent: bool = False,
     wants_startup: bool = False,
     notify_by: str = NotifyBy.INBOX,
     person_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> UnemploymentRegistration:
-    """Receive an unemployment registration at the place the person chose among four (第九条)."""
+    """Receive an unemployment registration at the place the person chose among four (第九条).
+
+    ``platform_work_consent``: the person agrees that work found through an instant hire on the
+    platform ends this registration by itself; the wording is recorded with its time.
+    """
     now = now or timezone.now()
     person = _person_for(actor=actor, channel=channel, id_number=id_number, person_id=person_id)
     verified = _identity_verified(person, id_number)
@@ -261,16 +298,34 @@ def register_unemployment(
     _check_window_scope(actor, channel, region)
     if basis not in UnemploymentBasis.values:
         raise DomainError("basis_invalid", _("请选择在户籍地、常住地、就业地或参保地办理。"), field="basis")
+    household = _household_region(household_region_code, id_number)
+    if basis == UnemploymentBasis.HOUSEHOLD and household is None:
+        raise DomainError(
+            "household_region_required",
+            _("身份证号码的地区代码已不是现行县（区），请选择户籍所在的县（区）。"),
+            field="household_region_code",
+        )
+    if basis == UnemploymentBasis.HOUSEHOLD and household is not None and household.code != region.code:
+        raise DomainError(
+            "household_region_mismatch",
+            _("您选择在户籍地办理，办理地应为户籍所在的%(place)s。") % {"place": household},
+            field="region_code",
+        )
     duplicate = _("您已有一份受理中或有效的失业登记，无需重复登记。")
     if UnemploymentRegistration.objects.filter(person=person, status__in=OPEN_STATUSES).exists():
         raise Conflict("unemployment_already_open", duplicate)
     registration = UnemploymentRegistration(
         person=person,
+        id_number=normalize_id_number(id_number),
         region=region,
         channel=channel,
         received_by=actor if channel == Channel.WINDOW else None,
         received_at=now,
         basis=basis,
+        household_region=household,
+        platform_work_consent=platform_work_consent,
+        consent_text=PLATFORM_WORK_CONSENT_TEXT if platform_work_consent else "",
+        consented_at=now if platform_work_consent else None,
         wants_startup=wants_startup,
         notify_by=_checked_notify_by(notify_by),
         **_commitment(commitment, now),
@@ -278,7 +333,8 @@ def register_unemployment(
     )
     _save_new(registration, duplicate="unemployment_already_open", message=duplicate)
     employed = EmploymentRegistration.objects.filter(person=person, status=Status.REGISTERED).exists()
-    auto_ok = verified and _unemployment_region_matches(person, basis, region) and not employed
+    matches = _unemployment_region_matches(person, basis, region, household=household, id_number=id_number)
+    auto_ok = verified and matches and not employed
     _receive(registration, actor=actor, auto_ok=auto_ok, now=now)
     return registration
 
@@ -292,8 +348,15 @@ def _close(
     registration.reason = reason[:255]
     registration.closed_at = now
     registration.closed_by = actor
+    if to == Status.REGISTERED:
+        registration.certificate_code = secrets.token_urlsafe(16)
     transition(
-        registration, to, actor=actor, note=reason, also_save=["reason", "closed_at", "closed_by"], at=now
+        registration,
+        to,
+        actor=actor,
+        note=reason,
+        also_save=["reason", "closed_at", "closed_by", "certificate_code"],
+        at=now,
     )
     Alert.objects.filter(key=registration.alert_key, resolved_at__isnull=True).update(resolved_at=now)
     kind_label = registration._meta.verbose_name
@@ -386,26 +449,67 @@ def end_employment(
 
 
 @transaction.atomic
-def end_unemployment_by_platform_work(
-    *, person_id: int, consent: bool, engagement_id: int | None = None, now: dt.datetime | None = None
-) -> UnemploymentRegistration | None:
-    """Unemployment ended by work found on the platform: the market calls this when an instant hire
-    completes. Nothing changes without the person's consent, or without a registered unemployment."""
-    if not consent:
-        return None
+def set_platform_work_consent(
+    *, actor: User, registration_id: int, consent: bool, now: dt.datetime | None = None
+) -> UnemploymentRegistration:
+    """The person gives, or withdraws, consent to end their unemployment registration by platform work
+    after registering; only they may (it is their choice), while the registration is open. Giving it
+    records the wording and time anew; each change is audited."""
+    registration = (
+        UnemploymentRegistration.objects.select_for_update().filter(pk=registration_id, person=actor).first()
+    )
+    if registration is None:
+        raise NotFound("not_found", _("找不到该登记。"))
+    if not registration.is_open:
+        raise Conflict("registration_closed", _("该失业登记已办结或终止，不能再更改。"))
     now = now or timezone.now()
+    registration.platform_work_consent = consent
+    registration.consent_text = PLATFORM_WORK_CONSENT_TEXT if consent else ""
+    registration.consented_at = now if consent else None
+    registration.save(update_fields=["platform_work_consent", "consent_text", "consented_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        obj=registration,
+        fields=["platform_work_consent"],
+        note="consent given" if consent else "consent withdrawn",
+    )
+    return registration
+
+
+@transaction.atomic
+def end_unemployment_by_platform_work(
+    *, engagement_id: int, now: dt.datetime | None = None
+) -> UnemploymentRegistration | None:
+    """Unemployment ended by work found on the platform (第九条): called, through the task queue, when
+    an engagement completes. Only an instant hire counts, and only for a person who consented on their
+    unemployment registration; the transition is logged and the person told. Idempotent."""
+    now = now or timezone.now()
+    engagement = Engagement.objects.select_related("post").filter(pk=engagement_id).first()
+    if engagement is None or engagement.status != EngagementStatus.COMPLETED or not engagement.post.instant:
+        return None
     registration = (
         UnemploymentRegistration.objects.select_for_update()
-        .filter(person_id=person_id, status=Status.REGISTERED)
+        .filter(person_id=engagement.worker_id, status=Status.REGISTERED, platform_work_consent=True)
         .first()
     )
     if registration is None:
         return None
-    registration.ended_on = timezone.localdate(now)
-    note = f"通过平台零工实现就业（用工记录#{engagement_id}）" if engagement_id else "通过平台零工实现就业"
+    registration.ended_on = timezone.localdate(engagement.completed_at or now)
+    note = _("通过平台即时快招实现就业（用工记录#%(id)s：%(title)s）") % {
+        "id": engagement.pk,
+        "title": engagement.post.title,
+    }
     transition(registration, Status.ENDED, actor=None, note=note, also_save=["ended_on"], at=now)
+    audit.record(
+        actor=None,
+        action=AuditEntry.Action.CHANGE,
+        obj=registration,
+        fields=["status", "ended_on"],
+        note=f"platform work, engagement {engagement.pk}",
+    )
     notify(
-        recipient_id=person_id,
+        recipient_id=registration.person_id,
         kind="registration_result",
         title=_("您的失业登记已因实现就业而终止"),
         body=note,
@@ -453,18 +557,40 @@ def _occupation_of(registration: RegistrationBase) -> str:
     return first.code if first is not None else ""
 
 
-def _record(registration: RegistrationBase, kind: str, target_id: str, title: str, now: dt.datetime) -> bool:
-    link = {registration.KIND: registration}
+def _record(
+    registration: RegistrationBase, kind: str, target_id: str, title: str, now: dt.datetime, link: str = ""
+) -> bool:
+    where = {registration.KIND: registration}
     _push, created = Push.objects.get_or_create(
-        kind=kind, target_id=target_id, defaults={"title": title[:200], "sent_at": now}, **link
+        kind=kind,
+        target_id=target_id,
+        defaults={"title": title[:200], "link": link[:200], "sent_at": now},
+        **where,
     )
     return created
 
 
-def push_services(*, kind: str, registration_id: int, now: dt.datetime | None = None) -> list[Push]:
-    """Push matching gigs, upcoming fairs in the region and, on request, startup help (第九条).
+def _gigs_for(registration: RegistrationBase, *, occupation: str, now: dt.datetime) -> list[GigRow]:
+    """Gigs to push: the matching engine's best for the person (their profile's trades, place, reach,
+    availability and wage), then open posts of the registered trade in the district of registration
+    to fill up, for someone whose profile does not say enough for the engine yet."""
+    rows: list[GigRow] = []
+    if registration.person.role == Role.WORKER:
+        matched = gigs_for_worker(registration.person, limit=PUSH_LIMIT, now=now)
+        rows = [gig_row(m.post, now=now) for m in matched]
+    if occupation and len(rows) < PUSH_LIMIT:
+        seen = {r.id for r in rows}
+        found = search_gigs(GigFilters(occupation=occupation, district=registration.region_id), now=now).rows
+        rows += [r for r in found if r.id not in seen][: PUSH_LIMIT - len(rows)]
+    return rows
 
-    Gigs come from simple filters (occupation and district) until the matching engine replaces them.
+
+def push_services(*, kind: str, registration_id: int, now: dt.datetime | None = None) -> list[Push]:
+    """Push what the person can use after registration (第九条): matching gigs, fairs of the region,
+    training courses (skills for the unemployed and those who asked for training; startup training and
+    guidance for those who want to start a business) and the subsidies they may be eligible for.
+    共享用工 offers are not pushed yet: there is no sharing app (``PushKind.SHARING`` is reserved).
+
     Idempotent: a retried task records and notifies nothing twice.
     """
     now = now or timezone.now()
@@ -474,29 +600,28 @@ def push_services(*, kind: str, registration_id: int, now: dt.datetime | None = 
     )
     if registration is None or registration.status != Status.REGISTERED:
         return []
+    person = registration.person
     prefix = f"registration-push:{kind}:{registration.pk}"
     occupation = _occupation_of(registration)
-    if occupation:
-        gigs = search_gigs(GigFilters(occupation=occupation, district=registration.region_id), now=now).rows
-        gigs = gigs[:PUSH_LIMIT]
-        for gig in gigs:
-            _record(registration, PushKind.GIG, str(gig.id), gig.title, now)
-        if gigs:
-            notify(
-                recipient_id=registration.person_id,
-                kind="registration_push",
-                title=_("为您推荐 %(n)s 个匹配的零工岗位") % {"n": len(gigs)},
-                body="\n".join(f"{g.title}（{g.region_name}，{g.wage_label}）" for g in gigs),
-                link=reverse("market:gigs") + f"?occupation={occupation}&district={registration.region_id}",
-                key=f"{prefix}:gigs",
-            )
+    gigs = _gigs_for(registration, occupation=occupation, now=now)
+    for gig in gigs:
+        _record(registration, PushKind.GIG, str(gig.id), gig.title, now, reverse("market:gig", args=[gig.id]))
+    if gigs:
+        notify(
+            recipient_id=registration.person_id,
+            kind="registration_push",
+            title=_("为您推荐 %(n)s 个匹配的零工岗位") % {"n": len(gigs)},
+            body="\n".join(f"{g.title}（{g.region_name}，{g.wage_label}）" for g in gigs),
+            link=reverse("market:gigs") + f"?occupation={occupation}&district={registration.region_id}",
+            key=f"{prefix}:gigs",
+        )
     fairs = list(
         JobFair.objects.filter(
             status=FairStatus.SCHEDULED, ends_at__gt=now, region=registration.region
         ).order_by("starts_at", "pk")[:PUSH_LIMIT]
     )
     for fair in fairs:
-        _record(registration, PushKind.FAIR, str(fair.pk), fair.name, now)
+        _record(registration, PushKind.FAIR, str(fair.pk), fair.name, now, reverse("market:fairs"))
     if fairs:
         notify(
             recipient_id=registration.person_id,
@@ -506,16 +631,70 @@ def push_services(*, kind: str, registration_id: int, now: dt.datetime | None = 
             link=reverse("market:fairs"),
             key=f"{prefix}:fairs",
         )
-    if registration.wants_startup:
+
+    _trades, wants_training, wants_startup = wishes(person)
+    wants_startup = wants_startup or registration.wants_startup
+    # Vocational training is offered to every registered unemployed person (第十条), and to others who asked.
+    training = wants_training or isinstance(registration, UnemploymentRegistration)
+    courses = courses_for(
+        person,
+        region_code=registration.region_id,
+        occupation_codes=[occupation],
+        training=training,
+        startup=wants_startup,
+        today=timezone.localdate(now),
+        limit=PUSH_LIMIT,
+    )
+    for course in courses:
+        course_kind = PushKind.STARTUP if course.kind in STARTUP_KINDS else PushKind.TRAINING
+        link = reverse("training:course", args=[course.pk])
+        _record(registration, course_kind, str(course.pk), course.title, now, link)
+    if courses:
+        notify(
+            recipient_id=registration.person_id,
+            kind="registration_push",
+            title=_("为您推荐 %(n)s 个培训课程和创业服务") % {"n": len(courses)},
+            body="\n".join(
+                f"{c.title}（{c.get_kind_display()}，{c.start_date:%m-%d}开课"
+                + ("，享受培训补贴" if c.subsidised else "")
+                + "）"
+                for c in courses
+            ),
+            link=reverse("training:courses"),
+            key=f"{prefix}:courses",
+        )
+    if wants_startup:
         title = _("创业培训、开业指导和创业扶持政策")
-        _record(registration, PushKind.STARTUP, "", str(title), now)
+        _record(
+            registration,
+            PushKind.STARTUP,
+            "",
+            str(title),
+            now,
+            reverse("training:courses") + "?kind=startup_training",
+        )
         notify(
             recipient_id=registration.person_id,
             kind="registration_push",
             title=str(title),
-            # The policy pages are still to come; the message points to the local office meanwhile.
-            body=_("您登记时表示有创业意愿。可向%(region)s公共就业服务机构申请创业培训和开业指导。")
+            body=_(
+                "您登记时表示有创业意愿。可报名创业培训、申请开业指导，也可向%(region)s公共就业服务机构咨询。"
+            )
             % {"region": registration.region},
+            link=reverse("training:courses") + "?kind=startup_training",
             key=f"{prefix}:startup",
+        )
+
+    suggestions = subsidy_suggestions(registration)
+    for suggestion in suggestions:
+        _record(registration, PushKind.SUBSIDY, suggestion.key, suggestion.title, now, suggestion.link)
+    if suggestions:
+        notify(
+            recipient_id=registration.person_id,
+            kind="registration_push",
+            title=_("您可能可以享受的政策"),
+            body="\n".join(f"{s.title}：{s.reason}" for s in suggestions),
+            link=suggestions[0].link,
+            key=f"{prefix}:subsidies",
         )
     return list(Push.objects.filter(**{kind: registration}))

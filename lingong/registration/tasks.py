@@ -22,3 +22,9 @@ def push_services_task(kind: str, registration_id: int) -> int:
 def raise_overdue_registration_alerts(today: dt.date | None = None) -> int:
     """Every morning before the offices open; also callable by hand (``.call_local()``)."""
     return services.raise_overdue_alerts(today=today)
+
+
+@db_task(retries=3, retry_delay=30)
+def end_unemployment_by_platform_work_task(engagement_id: int) -> bool:
+    """Queued by the market when an engagement completes; ends a consenting person's unemployment."""
+    return services.end_unemployment_by_platform_work(engagement_id=engagement_id) is not None

@@ -1,9 +1,11 @@
 """Pages: employment and unemployment registration (辽人社〔2022〕22号 第九条, 第十五条): the worker's
 form on a phone (with the written commitment), 我的登记, the staff queue by deadline, the supervisor's
-overdue counts per office, the certificate with its verifying QR code, and the region's export."""
+overdue counts per office, the certificate (page and PDF) with its verifying QR code, the public
+verification, and the region's Excel import (with its template) and export."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -19,12 +21,14 @@ from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
-from lingong.core.excel import xlsx_response
+from lingong.core.excel import describe, xlsx_response
 from lingong.core.selectors import county_groups, occupation_choices
 from lingong.market.qr import qr_svg
-from lingong.registration import selectors, services
+from lingong.registration import batch, selectors, services
+from lingong.registration import certificate as certificate_pdf
 from lingong.registration.models import (
     COMMITMENT_TEXT,
+    PLATFORM_WORK_CONSENT_TEXT,
     Channel,
     EmploymentForm,
     NotifyBy,
@@ -47,6 +51,7 @@ def _form_context(request: HttpRequest, kind: str, error: DomainError | None) ->
         "data": request.POST,
         "window": services.is_handler(actor),
         "commitment_text": COMMITMENT_TEXT,
+        "consent_text": PLATFORM_WORK_CONSENT_TEXT,
         "county_groups": county_groups(near=actor.region_id),
         "default_region": actor.region_id or "",
         "forms": EmploymentForm.choices,
@@ -85,7 +90,12 @@ def _register(request: HttpRequest, kind: str) -> HttpResponseBase:
                 **common,
             )
         else:
-            registration = services.register_unemployment(basis=post.get("basis", ""), **common)
+            registration = services.register_unemployment(
+                basis=post.get("basis", ""),
+                household_region_code=post.get("household_region_code", ""),
+                platform_work_consent=post.get("platform_work_consent") == "on",
+                **common,
+            )
     except DomainError as exc:
         status = 400 if exc.status == 400 else exc.status
         return render(request, "registration/form.html", _form_context(request, kind, exc), status=status)
@@ -127,6 +137,7 @@ def detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "own": registration.person_id == actor.pk,
             "pushes": selectors.pushes(registration) if staff or registration.person_id == actor.pk else [],
             "today": timezone.localdate(),
+            "consent_text": PLATFORM_WORK_CONSENT_TEXT,
         },
     )
 
@@ -165,6 +176,18 @@ def end(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
+@require_POST
+def consent(request: HttpRequest, pk: int) -> HttpResponseBase:
+    given = request.POST.get("consent") == "on"
+    try:
+        services.set_platform_work_consent(actor=acting_user(request), registration_id=pk, consent=given)
+    except DomainError as exc:
+        return error_page(request, exc)
+    messages.success(request, _("已同意。") if given else _("已撤回同意。"))
+    return redirect("registration:detail", "unemployment", pk)
+
+
+@login_required
 def queue(request: HttpRequest) -> HttpResponse:
     try:
         rows = selectors.queue(actor=acting_user(request))
@@ -182,27 +205,45 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/overdue.html", {"rows": rows})
 
 
+def _verification(request: HttpRequest, kind: str, pk: int) -> tuple[Any, str]:
+    """The registration (the person's own or in the staff member's region) and the URL its QR encodes."""
+    registration = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=pk)
+    token = selectors.certificate_token(registration)
+    return registration, request.build_absolute_uri(reverse("registration:verify", args=[token]))
+
+
 @login_required
 def certificate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    actor = acting_user(request)
     try:
-        registration = selectors.get_registration(actor=actor, kind=kind, registration_id=pk)
-        token = selectors.certificate_token(registration)
+        registration, verify_url = _verification(request, kind, pk)
     except DomainError as exc:
         return error_page(request, exc)
-    verify_url = request.build_absolute_uri(reverse("registration:verify", args=[token]))
-    verified = selectors.verify_certificate(token)
     return render(
         request,
         "registration/certificate.html",
         {
             "r": registration,
-            "v": verified,
+            "kind": kind,
+            "v": selectors.certificate_for(registration),
             "verify_url": verify_url,
             # qr_svg's markup is generated by us alone, never from the URL's text.
             "qr": mark_safe(qr_svg(verify_url, size_mm=32)),
         },
     )
+
+
+@login_required
+def certificate_pdf_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    try:
+        registration, verify_url = _verification(request, kind, pk)
+    except DomainError as exc:
+        return error_page(request, exc)
+    pdf = certificate_pdf.render(
+        selectors.certificate_for(registration), verify_url=verify_url, issued=timezone.localdate()
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="registration-{kind}-{registration.pk}.pdf"'
+    return response
 
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:
@@ -214,7 +255,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponseBase:
     try:
-        rows = selectors.export_rows(actor=acting_user(request))
+        rows = batch.export_rows(actor=acting_user(request))
         first = next(rows, None)
     except DomainError as exc:
         return error_page(request, exc)
@@ -226,5 +267,40 @@ def export(request: HttpRequest) -> HttpResponseBase:
 
     today = timezone.localdate()
     return xlsx_response(
-        f"就业失业登记-{today:%Y%m%d}.xlsx", selectors.EXPORT_HEADERS, all_rows(), sheet_title="登记"
+        f"就业失业登记-{today:%Y%m%d}.xlsx", batch.EXPORT_HEADERS, all_rows(), sheet_title="登记"
     )
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    try:
+        batch.require_importer(acting_user(request))
+    except DomainError as exc:
+        return error_page(request, exc)
+    return batch.xlsx_download(batch.template_bytes(), "就业失业登记导入模板.xlsx")
+
+
+@login_required
+def import_registrations(request: HttpRequest) -> HttpResponseBase:
+    actor = acting_user(request)
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            result = batch.run_import(actor, request.FILES.get("file"))
+        except DomainError as exc:
+            return render(request, "registration/import.html", {"error": exc}, status=exc.status)
+        if result.ok:
+            messages.success(request, _("已导入 %(n)d 条登记。") % {"n": result.written})
+            return redirect("registration:queue")
+        context = {
+            "result": result,
+            "errors": [describe(e) for e in result.errors[:50]],
+            # Handed back inline, so nothing with personal data is kept on the server.
+            "error_workbook": base64.b64encode(result.error_workbook()).decode(),
+        }
+        return render(request, "registration/import.html", context, status=400)
+    try:
+        batch.require_importer(actor)
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "registration/import.html", context)

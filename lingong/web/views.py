@@ -48,6 +48,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
             if user.is_scoped or user.role == Role.ADMIN:
                 return redirect("web:workbench")
+            if user.role == Role.PARTNER:
+                return redirect("policy:loans")
             return redirect("web:home")
     return render(
         request,

@@ -119,6 +119,10 @@ class TestLogins:
         assert (city.role, city.region_id, city.is_staff) == (Role.STAFF, "210100", True)
         assert city.has_perm("accounts.view_personal_data") and city.has_perm("core.view_auditentry")
         assert city.has_perm("core.change_calendarday")
+        assert city.has_perm("policy.add_parametervalue") and city.has_perm("matching.add_weightset")
+        assert county.has_perm("training.add_trainingcourse") and not county.has_perm(
+            "matching.add_weightset"
+        )
         assert (county.role, county.region_id) == (Role.STAFF, "210102")
         assert county.has_perm("accounts.change_user") and not county.has_perm("accounts.view_personal_data")
         assert supervisor.role == Role.SUPERVISOR and supervisor.is_staff
@@ -126,6 +130,18 @@ class TestLogins:
         assert employer.employer_kind == User.EmployerKind.ENTERPRISE and validate_credit_code(
             employer.credit_code
         )
+
+    def test_training_courses_once_and_pushed_kinds(self, shenyang: dict[str, Division]) -> None:
+        from lingong.training.models import TrainingCourse
+
+        output = demo(workers=0, employers=0)
+        courses = TrainingCourse.objects.filter(region_id="210100")
+        assert courses.count() >= 3 and "培训课程与创业服务：新建" in output
+        assert {"skills", "startup_training", "startup_guidance"} <= set(
+            courses.values_list("kind", flat=True)
+        )
+        demo(workers=0, employers=0)
+        assert TrainingCourse.objects.count() == courses.count()
 
     def test_demo_password_passes_the_validators(self) -> None:
         from django.contrib.auth.password_validation import validate_password
@@ -153,7 +169,7 @@ class TestCommand:
         assert "零工招聘：发布 15 条" in out
         assert WorkerProfile.objects.count() == User.objects.filter(role="worker").count()
         open_posts = GigPost.objects.filter(status="published").count()
-        assert GigPost.objects.filter(status__in=["published", "filled"]).count() == 15
+        assert GigPost.objects.filter(status__in=["published", "filled"]).count() == 18  # with 3 demo matches
         assert search_gigs(GigFilters()).count == open_posts  # indexed for search like any other post
         hired = Engagement.objects.filter(status="confirmed").count()
         assert hired > 0 and f"确认录用 {hired} 人次" in out  # a history for the outcome figures
@@ -191,3 +207,24 @@ class TestProfileGenerators:
         assert all(1 <= len(s) <= 3 and len(set(s)) == len(s) and set(s) <= set(pool) for s in samples)
         assert generate.sample_skills(rng, ["4-10-01-01"]) == ["4-10-01-01"]
         assert generate.sample_skills(rng, []) == []
+
+
+class TestDemoMatches:
+    # Profiles are generated, so walkers with a 15-minute budget, hourly wage expectations and evening-only
+    # hours all occur: whatever the demo worker got, the matches must fit it.
+    @pytest.mark.parametrize("seed", [3, 4, 5, 6, 7, 8])
+    def test_the_demo_worker_gets_recommendations_and_the_employer_sees_them(
+        self, shenyang: dict[str, Division], seed: int
+    ) -> None:
+        from lingong.matching.selectors import gigs_for_worker, workers_for_gig
+
+        output = demo(workers=20, employers=5, gigs=5, seed=seed)
+        assert "为演示账号准备的匹配岗位：3 条" in output
+        worker = User.objects.get_by_phone(DEMO_LOGINS[4][1])
+        employer = User.objects.get_by_phone(DEMO_LOGINS[5][1])
+        found = gigs_for_worker(worker)
+        mine = [g for g in found if g.post.employer_id == employer.pk]
+        assert len(mine) == 3
+        _post, candidates = workers_for_gig(employer, post_id=mine[0].post.pk)
+        assert worker.pk in [c.worker_id for c in candidates]
+        assert "为演示账号准备的匹配岗位：0 条" in demo(workers=20, employers=5, gigs=5, seed=seed)

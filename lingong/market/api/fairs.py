@@ -126,3 +126,15 @@ def register_employer(request: HttpRequest, fair_id: int, payload: RegisterIn) -
 def sign_up_worker(request: HttpRequest, fair_id: int) -> Status[dict[str, Any]]:
     services.sign_up_worker(actor=acting_user(request), fair_id=fair_id)
     return Status(201, _detail(request, fair_id))
+
+
+@router.delete("/fairs/{fair_id}/workers/me", response=FairDetailOut, summary="劳动者取消报名")
+def withdraw_worker(request: HttpRequest, fair_id: int) -> dict[str, Any]:
+    services.withdraw_worker(actor=acting_user(request), fair_id=fair_id)
+    return _detail(request, fair_id)
+
+
+@router.delete("/fairs/{fair_id}/employers/me", response=FairDetailOut, summary="用工主体取消参会")
+def withdraw_employer(request: HttpRequest, fair_id: int) -> dict[str, Any]:
+    services.withdraw_employer(actor=acting_user(request), fair_id=fair_id)
+    return _detail(request, fair_id)

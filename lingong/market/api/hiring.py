@@ -74,7 +74,7 @@ def apply(request: HttpRequest, post_id: int) -> Status[dict[str, Any]]:
 
 @router.post("/gigs/{post_id}/offers", response={201: EngagementOut}, summary="邀请劳动者（用工主体）")
 def offer(request: HttpRequest, post_id: int, payload: OfferIn) -> Status[dict[str, Any]]:
-    engagement = services.offer(actor=acting_user(request), post_id=post_id, worker_id=payload.worker_id)
+    engagement = services.invite(actor=acting_user(request), post_id=post_id, worker_id=payload.worker_id)
     return Status(201, _fresh(engagement.pk))
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from lingong.accounts.models import User
 from lingong.core.errors import NotFound
-from lingong.core.scope import in_scope
+from lingong.core.scope import in_scope, prefix_q
 from lingong.market.models import (
     DirectoryPlace,
     FairEmployer,
@@ -59,7 +59,7 @@ def upcoming_fairs(*, district: str = "", now: dt.datetime | None = None) -> lis
     """Scheduled fairs not yet over, by district and then start time (one query)."""
     qs = JobFair.objects.filter(status=FairStatus.SCHEDULED, ends_at__gt=now or timezone.now())
     if district:
-        qs = qs.filter(region__pk__startswith=_district_prefix(district))
+        qs = qs.filter(prefix_q("region_id", _district_prefix(district)))
     qs = _with_counts(qs.select_related("place", "region"))
     return list(qs.order_by("region_id", "starts_at", "pk"))
 

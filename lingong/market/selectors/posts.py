@@ -24,7 +24,7 @@ from lingong.core.errors import DomainError, NotFound
 from lingong.core.geo import haversine_km
 from lingong.core.identity import mask_name, mask_phone
 from lingong.core.models import AuditEntry
-from lingong.core.scope import code_prefix, region_prefix
+from lingong.core.scope import code_prefix, prefix_q, region_prefix
 from lingong.market import search
 from lingong.market.models import GigPost, PostStatus, SeekingPost, Settlement, WageType
 from lingong.market.services.posts import HOURS_PER_DAY, REVIEWER_ROLES, review_queryset
@@ -111,11 +111,6 @@ class GigPage:
         return self.number > 1
 
 
-def _wage_label(wage_yuan: str, wage_type: str) -> str:
-    unit: dict[str, str] = {WageType.HOUR: _("元/小时"), WageType.DAY: _("元/天"), WageType.PIECE: _("元/件")}
-    return f"{wage_yuan} {unit.get(wage_type, '')}"
-
-
 def _employer_verified(user: User) -> bool:
     try:
         return bool(user.employer_profile.is_verified)
@@ -142,7 +137,7 @@ def gig_row(post: GigPost, *, distance_km: float | None = None, now: dt.datetime
         time_slots=post.time_slots,
         wage_yuan=post.wage_yuan,
         wage_type=post.wage_type,
-        wage_label=_wage_label(post.wage_yuan, post.wage_type),
+        wage_label=post.wage_label,
         settlement=post.settlement,
         settlement_label=str(post.get_settlement_display()),
         headcount=post.headcount,
@@ -183,7 +178,7 @@ def _filtered(f: GigFilters, now: dt.datetime | None) -> models.QuerySet[GigPost
             models.Q(occupation_id=f.occupation) | models.Q(occupation__pk__startswith=f"{f.occupation}-")
         )
     if f.district:
-        qs = qs.filter(region__pk__startswith=_district_prefix(f.district))
+        qs = qs.filter(prefix_q("region_id", _district_prefix(f.district)))
     if f.open_on:
         qs = qs.filter(start_date__lte=f.open_on, end_date__gte=f.open_on)
     if f.settlement:
@@ -358,7 +353,7 @@ def seeking_row(post: SeekingPost) -> SeekingRow:
         start_date=post.start_date,
         end_date=post.end_date,
         time_slots=post.time_slots,
-        wage_label=_wage_label(post.wage_yuan, post.wage_type),
+        wage_label=post.wage_label,
         # A worker's name is personal data: the public list shows it masked (张**).
         worker_name=mask_name(post.worker.display_name),
         created_at=post.created_at,
@@ -379,7 +374,7 @@ def search_seeking(
             models.Q(occupation_id=occupation) | models.Q(occupation__pk__startswith=f"{occupation}-")
         )
     if district:
-        qs = qs.filter(region__pk__startswith=_district_prefix(district))
+        qs = qs.filter(prefix_q("region_id", _district_prefix(district)))
     paginator = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE)
     number = _page_number(page, paginator.num_pages)
     rows = [seeking_row(p) for p in paginator.page(number).object_list]

@@ -161,6 +161,24 @@ def sign_up_worker(*, actor: User, fair_id: int, now: dt.datetime | None = None)
 
 
 @transaction.atomic
+def withdraw_worker(*, actor: User, fair_id: int, now: dt.datetime | None = None) -> None:
+    """A worker takes back their sign-up while the fair has not ended; they may sign up again later."""
+    fair = _open_for_sign_up(fair_id, now or timezone.now())
+    deleted, _rows = FairWorker.objects.filter(fair=fair, worker=actor).delete()
+    if not deleted:
+        raise Conflict("not_signed_up", _("您没有报名该招聘会。"))
+
+
+@transaction.atomic
+def withdraw_employer(*, actor: User, fair_id: int, now: dt.datetime | None = None) -> None:
+    """An employer takes back their registration, and with it the posts shown at the fair."""
+    fair = _open_for_sign_up(fair_id, now or timezone.now())
+    deleted, _rows = FairEmployer.objects.filter(fair=fair, employer=actor).delete()
+    if not deleted:
+        raise Conflict("not_registered", _("您没有报名参加该招聘会。"))
+
+
+@transaction.atomic
 def register_employer(
     *, actor: User, fair_id: int, post_ids: Iterable[int], now: dt.datetime | None = None
 ) -> FairEmployer:

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +144,24 @@ def offer(
     return engagement
 
 
+def invite(*, actor: User, post_id: int, worker_id: int) -> Engagement:
+    """An employer's (or staff's) invitation, from the 推荐人选 panel or the API: the offer, and a
+    message in the worker's inbox pointing to where they accept or decline. Instant hire's dispatch
+    sends its own message with the reply time."""
+    engagement = offer(actor=actor, post_id=post_id, worker_id=worker_id)
+    post = engagement.post
+    notify(
+        recipient_id=worker_id,
+        kind="gig_offer",
+        title=_("零工邀请：%(title)s") % {"title": post.title},
+        body=_("%(address)s，%(start)s开始，工资%(wage)s。请到“我的报名”接受或谢绝。")
+        % {"address": post.address, "start": f"{post.start_date:%m月%d日}", "wage": post.wage_label},
+        link=reverse("market:my_engagements"),
+        key=f"gig-offer-{engagement.pk}",
+    )
+    return engagement
+
+
 @transaction.atomic
 def confirm_worker(*, actor: User, engagement_id: int, note: str = "") -> Engagement:
     """Confirm an applicant (or a worker who accepted an offer) for one place of the post.
@@ -172,7 +191,15 @@ def confirm_worker(*, actor: User, engagement_id: int, note: str = "") -> Engage
         _withdraw_open_offers(post, now=now)
     else:
         post.save(update_fields=stamps)
+    _refresh_matching(post, engagement)
     return engagement
+
+
+def _refresh_matching(post: GigPost, engagement: Engagement) -> None:
+    """A place taken or freed changes the post's places and the worker's gigs in the matching index."""
+    from lingong.matching.index import refresh_after_commit  # after commit; other processes sync
+
+    refresh_after_commit(worker_ids=[engagement.worker_id], post_ids=[post.pk])
 
 
 def _withdraw_open_offers(post: GigPost, *, now: dt.datetime) -> None:
@@ -226,6 +253,7 @@ def cancel(*, actor: User, engagement_id: int, note: str = "") -> Engagement:
             )
         else:
             post.save(update_fields=["confirmed_count"])
+        _refresh_matching(post, engagement)
     return engagement
 
 

@@ -6,8 +6,12 @@ minute (``quick_post``). Dispatch: the published post is then offered in tiers, 
 of ``LINGONG_INSTANT_TIER_MINUTES``:
 
 1. the employer's trusted workers (常用工人);
-2. the best-ranked available workers within reach (``rank_candidates``);
+2. the workers the matching engine ranks best (``rank_candidates``), and from then on the engine's batch
+   dispatch rounds (``lingong.matching.services``, every few seconds) top the post up with the optimal
+   assignment of the area's waiting workers over all its open instant posts, as offers lapse or are declined;
 3. everyone else within reach.
+
+A post never has more than ``MATCHING_OFFERS_PER_PLACE`` unanswered offers per place left (docs/matching.md).
 
 A tier with nobody to offer is skipped at once, and a tier whose offers were all answered no gives way
 to the next without waiting. Offers go through ``hiring.offer``: the unique constraint on (post, worker)
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +37,6 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import Role, User
 from lingong.accounts.notify import notify
 from lingong.core.errors import DomainError, NotFound, PermissionDenied
-from lingong.core.geo import haversine_km
 from lingong.core.workflow import transition
 from lingong.market.models import (
     EmployerProfile,
@@ -46,7 +49,7 @@ from lingong.market.models import (
     WorkerProfile,
 )
 from lingong.market.services import hiring
-from lingong.market.services.posts import EMPLOYER_ROLES, hourly_equivalent_fen, publish_gig_post
+from lingong.market.services.posts import EMPLOYER_ROLES, publish_gig_post
 
 logger = logging.getLogger(__name__)
 
@@ -60,17 +63,6 @@ SPEED_KMH: dict[str, float] = {
 }
 #: Nobody is offered same-day work further than this, whatever minutes they gave (it bounds the search).
 MAX_REACH_KM = 50.0
-#: A worker with no gig in this many days gets the fairness boost.
-FAIRNESS_DAYS = 7
-#: The parts of a candidate's score: simple, so a worker or staff can be told why an offer came.
-WEIGHTS = {
-    "occupation": 40.0,
-    "occupation_related": 20.0,
-    "distance": 20.0,
-    "wage": 15.0,
-    "available": 15.0,
-    "fairness": 10.0,
-}
 
 #: What a template keeps: ``publish_gig_post``'s arguments, less the dates (always today) and ``instant``.
 TEMPLATE_FIELDS = (
@@ -224,36 +216,10 @@ def reach_km(profile: WorkerProfile) -> float:
     return min(profile.travel_minutes / 60 * speed, MAX_REACH_KM)
 
 
-def _occupation_fit(post_code: str, worker_codes: list[str]) -> str:
-    """``"exact"`` (the trade, or a group that holds it), ``"related"`` (same minor group) or ``""``."""
-    if any(post_code == c or post_code.startswith(c + "-") for c in worker_codes):
-        return "exact"
-    if any(c[:7] == post_code[:7] for c in worker_codes):
-        return "related"
-    return ""
-
-
-def _available_today(profile: WorkerProfile, today: dt.date) -> bool:
-    return profile.available_now or bool((profile.availability or {}).get(str(today.isoweekday())))
-
-
-def _wage_fits(profile: WorkerProfile, post: GigPost) -> bool:
-    if not profile.expected_wage_fen:
-        return True
-    if profile.expected_wage_type == post.wage_type:
-        return profile.expected_wage_fen <= post.wage_fen
-    wanted = hourly_equivalent_fen(profile.expected_wage_fen, profile.expected_wage_type)
-    paid = hourly_equivalent_fen(post.wage_fen, post.wage_type)
-    return wanted is None or paid is None or wanted <= paid
-
-
 def _within_reach_queryset(post: GigPost, now: dt.datetime) -> models.QuerySet[WorkerProfile]:
+    """Candidate profiles: a box of ``MAX_REACH_KM`` around the post (each worker's own reach is
+    checked exactly by the engine), less those already engaged with it."""
     engaged = Engagement.objects.filter(post=post).values("worker_id")
-    recent = Engagement.objects.filter(
-        worker_id=models.OuterRef("user_id"),
-        status__in=[EngagementStatus.CONFIRMED, EngagementStatus.COMPLETED],
-        confirmed_at__gte=now - dt.timedelta(days=FAIRNESS_DAYS),
-    )
     qs = WorkerProfile.objects.filter(user__role=Role.WORKER, user__is_active=True).exclude(
         user_id__in=engaged
     )
@@ -268,72 +234,91 @@ def _within_reach_queryset(post: GigPost, now: dt.datetime) -> models.QuerySet[W
     else:
         # Without the post's position, "within reach" falls back to living in the post's county.
         qs = qs.filter(user__region_id=post.region_id)
-    return qs.annotate(recent_gig=models.Exists(recent)).prefetch_related(
-        models.Prefetch("occupations", to_attr="trades")
-    )
+    return qs
 
 
 def rank_candidates(
     post: GigPost, limit: int | None, *, suitable_only: bool = True, now: dt.datetime | None = None
 ) -> list[Candidate]:
-    """Workers within reach of ``post`` not yet engaged with it, best first (at most ``limit``).
+    """Workers within reach of ``post`` not yet engaged with it, best first (at most ``limit``), ranked by
+    the matching engine (``lingong.matching``, docs/matching.md).
 
-    The score adds up: the trade (40, or 20 for the same group), nearness (up to 20, falling to 0 at the
-    edge of the worker's reach), a wage expectation the post meets (15), availability today (15), and a
-    fairness boost for no gig in the last 7 days (10). Ties go to the nearer worker, then the earlier
-    registered. The matching engine will replace this function; keep its signature.
+    Suitable workers are those the engine matches: within reach, the trade fits (exact, the same group,
+    or learned from accepted gigs), available today, and the post pays their expectation; their score
+    is the engine's (travel time, trade, wage, reliability, rating, fairness, with the weights in force).
+    With ``suitable_only=False`` (tier 3, everyone else within reach) the others follow, after every
+    suitable one, scored by the same parts with the failed condition counting nothing. Ties go to the
+    shorter travel time, then the lower id (the engine's order).
     """
+    from lingong.matching import feed
+    from lingong.matching.engine import WorkerIndex, distance_km, skill_fit
+    from lingong.matching.engine import scoring as engine_scoring
+    from lingong.matching.index import get_relations
+    from lingong.matching.services import current_weights
+
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    found: list[Candidate] = []
-    for profile in _within_reach_queryset(post, now):
-        reach = reach_km(profile)
-        distance: float | None = None
-        reasons: list[str] = []
-        score = 0.0
-        if post.latitude is not None and post.longitude is not None:
-            if profile.latitude is None or profile.longitude is None:
-                continue
-            distance = haversine_km(profile.longitude, profile.latitude, post.longitude, post.latitude)
-            if distance > reach:
-                continue
-            score += WEIGHTS["distance"] * (1 - distance / reach) if reach else 0.0
-            reasons.append(_("距离%(d).1f公里（可达%(r).1f公里）") % {"d": distance, "r": reach})
-        else:
-            score += WEIGHTS["distance"] / 2
-            reasons.append(_("同一县区"))
-        fit = _occupation_fit(post.occupation_id, [o.code for o in profile.trades])  # type: ignore[attr-defined]
-        if fit == "exact":
-            score += WEIGHTS["occupation"]
-            reasons.append(_("工种对口"))
-        elif fit == "related":
-            score += WEIGHTS["occupation_related"]
-            reasons.append(_("工种相近"))
-        if _wage_fits(profile, post):
-            score += WEIGHTS["wage"]
-            reasons.append(_("工资符合期望"))
-        available = _available_today(profile, today)
-        if available:
-            score += WEIGHTS["available"]
-            reasons.append(_("今天可上工"))
-        if not profile.recent_gig:  # type: ignore[attr-defined]
-            score += WEIGHTS["fairness"]
-            reasons.append(_("近7天未接到零工"))
-        suitable = bool(fit) and available
-        if suitable_only and not suitable:
+    weights = current_weights(now=now)
+    relations = get_relations()
+    engine_posts = feed.load_posts(GigPost.objects.filter(pk=post.pk), now=now)
+    if not engine_posts:
+        return []
+    # A full post is still ranked (the caller decides whether to offer); the engine skips full posts.
+    target = replace(engine_posts[0], places=max(engine_posts[0].places, 1))
+    workers = feed.load_workers(_within_reach_queryset(post, now), now=now, for_today=True)
+    matched = {m.id: m for m in WorkerIndex(workers, relations=relations).candidates(target, weights=weights)}
+    found: list[tuple[float, Candidate]] = []
+    for worker in workers:
+        distance = distance_km(worker.latitude, worker.longitude, target.latitude, target.longitude)
+        if distance > worker.reach_km:
             continue
-        found.append(
-            Candidate(
-                worker_id=profile.user_id,
-                score=round(score, 2),
-                distance_km=None if distance is None else round(distance, 2),
-                reach_km=round(reach, 2),
-                suitable=suitable,
-                reasons=tuple(reasons),
+        match = matched.get(worker.id)
+        if match is None and suitable_only:
+            continue
+        fit, rule = skill_fit(worker.occupations, target.occupation, weights, relations)
+        minutes = engine_scoring.travel_minutes(distance, SPEED_KMH.get(worker.travel_mode, 12.0))
+        if match is not None:
+            parts, score = match.parts, match.score
+        else:  # the same parts, the failed condition counting nothing
+            parts = engine_scoring.parts(
+                minutes=minutes,
+                budget_minutes=worker.travel_minutes,
+                fit=fit,
+                min_hourly_fen=worker.min_hourly_fen,
+                hourly_fen=target.hourly_fen,
+                completed=worker.completed,
+                no_shows=worker.no_shows,
+                rating=worker.rating,
+                days_since_last_gig=worker.days_since_last_gig,
+                priority=bool(worker.priority_groups),
+                w=weights,
             )
+            score = parts.total
+        reasons = [_("距离%(d).1f公里（可达%(r).1f公里）") % {"d": distance, "r": worker.reach_km}]
+        fit_reasons = {"exact": _("工种对口"), "related": _("工种相近"), "learned": _("做过相近的活")}
+        if rule:
+            reasons.append(fit_reasons[rule])
+        if engine_scoring.wage_ok(worker.min_hourly_fen, target.hourly_fen):
+            reasons.append(_("工资符合期望"))
+        if worker.availability & target.schedule:
+            reasons.append(_("今天可上工"))
+        if parts.fairness >= weights.idle and (
+            worker.days_since_last_gig is None or worker.days_since_last_gig >= weights.idle_days
+        ):
+            reasons.append(_("近%(n)d天未接到零工") % {"n": weights.idle_days})
+        if worker.priority_groups:
+            reasons.append(_("重点帮扶群体"))
+        candidate = Candidate(
+            worker_id=worker.id,
+            score=round(score, 2),
+            distance_km=round(distance, 2),
+            reach_km=round(worker.reach_km, 2),
+            suitable=match is not None,
+            reasons=tuple(reasons),
         )
-    found.sort(key=lambda c: (-c.score, c.distance_km if c.distance_km is not None else 0.0, c.worker_id))
-    return found if limit is None else found[:limit]
+        found.append((round(minutes, 9), candidate))
+    found.sort(key=lambda f: (not f[1].suitable, -f[1].score, f[0], f[1].worker_id))
+    ranked = [c for _minutes, c in found]
+    return ranked if limit is None else ranked[:limit]
 
 
 def _trusted_workers(post: GigPost, limit: int) -> list[int]:
@@ -403,6 +388,13 @@ def _offer(post: GigPost, worker_id: int, tier: int, expires_at: dt.datetime) ->
     return True
 
 
+def _offer_room(post: GigPost, now: dt.datetime) -> int:
+    """How many more offers ``post`` may have out: a few per place left, less those unanswered."""
+    from lingong.matching.services import offers_per_place, outstanding_offers
+
+    return post.places_left * offers_per_place() - outstanding_offers(post_id=post.pk, now=now)
+
+
 def advance_dispatch(post_id: int, *, now: dt.datetime | None = None) -> int:
     """Send the next tier of ``post_id`` if it is due; return how many offers went out.
 
@@ -416,7 +408,7 @@ def advance_dispatch(post_id: int, *, now: dt.datetime | None = None) -> int:
             return 0
         if post.places_left == 0:
             return 0
-        limit = tier_size() - post.confirmed_count
+        limit = min(tier_size() - post.confirmed_count, _offer_room(post, now))
         expires_at = now + dt.timedelta(minutes=tier_minutes())
         tier, offered = post.current_tier, 0
         while offered == 0 and tier < LAST_TIER:

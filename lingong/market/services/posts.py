@@ -284,6 +284,10 @@ def publish_gig_post(
     audit.record(
         actor=actor, action=AuditEntry.Action.CREATE, obj=post, fields=["contact_phone"], note=post.status
     )
+    # This process's matching index sees the change at once; others catch up by their own sync.
+    from lingong.matching.index import refresh_after_commit
+
+    refresh_after_commit(post_ids=[post.pk])
     return post
 
 
@@ -380,6 +384,11 @@ def approve_post(*, actor: User, post_id: int, kind: str = "gig", note: str = ""
         raise DomainError("not_in_review", _("该信息不在待审核状态。"))
     transition(post, PostStatus.PUBLISHED, actor=actor, note=note or _("审核通过"))
     audit.record(actor=actor, action=AuditEntry.Action.CHANGE, obj=post, fields=["status"], note="approve")
+    if isinstance(post, GigPost):
+        # This process's matching index sees the change at once; others catch up by their own sync.
+        from lingong.matching.index import refresh_after_commit
+
+        refresh_after_commit(post_ids=[post.pk])
     return post
 
 
@@ -419,6 +428,11 @@ def close_post(*, actor: User, post_id: int, kind: str = "gig") -> PostBase:
         raise PermissionDenied("close_forbidden", _("只有发布人或辖区工作人员可以关闭该信息。"))
     transition(post, PostStatus.CLOSED, actor=actor, note=_("关闭"))
     audit.record(actor=actor, action=AuditEntry.Action.CHANGE, obj=post, fields=["status"], note="close")
+    if isinstance(post, GigPost):
+        # This process's matching index sees the change at once; others catch up by their own sync.
+        from lingong.matching.index import refresh_after_commit
+
+        refresh_after_commit(post_ids=[post.pk])
     return post
 
 

@@ -257,6 +257,11 @@ def update_worker_profile(
             region_code=worker.region_id or "",
             fields=changed,
         )
+    if changed:
+        # This process's matching index sees the change at once; others catch up by their own sync.
+        from lingong.matching.index import refresh_after_commit
+
+        refresh_after_commit(worker_ids=[worker.pk])
     return profile
 
 

@@ -329,6 +329,12 @@ def _complete(
         link=reverse("market:work_record"),
         key=f"hours_approved:{engagement.pk}",
     )
+    # Work found on the platform may end the worker's unemployment registration (seed 001 九); the
+    # registration app decides (instant hire, consent). Local import: registration imports the market.
+    from lingong.registration.tasks import end_unemployment_by_platform_work_task
+
+    engagement_id = engagement.pk
+    transaction.on_commit(lambda: end_unemployment_by_platform_work_task(engagement_id), robust=True)
 
 
 def _lock_as_manager(actor: User, engagement_id: int) -> tuple[GigPost, Engagement]:

@@ -105,6 +105,28 @@ class TestSignUp:
         assert err.value.code == "already_signed_up"
         assert FairWorker.objects.filter(fair=fair).count() == 1
 
+    def test_a_worker_withdraws_and_may_sign_up_again(self, fair: JobFair, heping_worker: User) -> None:
+        services.sign_up_worker(actor=heping_worker, fair_id=fair.pk)
+        services.withdraw_worker(actor=heping_worker, fair_id=fair.pk)
+        assert not FairWorker.objects.filter(fair=fair).exists()
+        with pytest.raises(Conflict) as err:
+            services.withdraw_worker(actor=heping_worker, fair_id=fair.pk)
+        assert err.value.code == "not_signed_up"
+        services.sign_up_worker(actor=heping_worker, fair_id=fair.pk)
+        assert FairWorker.objects.filter(fair=fair).count() == 1
+
+    def test_an_employer_withdraws_and_the_posts_leave_the_fair(
+        self, client: Client, fair: JobFair, heping_employer: User, make_gig: PostMaker
+    ) -> None:
+        post = make_gig(heping_employer, title="超市理货")
+        services.register_employer(actor=heping_employer, fair_id=fair.pk, post_ids=[post.pk])
+        client.force_login(heping_employer)
+        assert client.post(f"/market/fairs/{fair.pk}/withdraw/").status_code == 302
+        assert not fair.employer_entries.exists()
+        assert 'data-testid="fair-employer"' not in client.get(f"/market/fairs/{fair.pk}/").content.decode()
+        response = client.delete(f"/api/v1/market/fairs/{fair.pk}/employers/me")
+        assert response.status_code == 409 and response.json()["code"] == "not_registered"
+
     def test_an_employer_registers_with_open_posts_once(
         self, fair: JobFair, heping_employer: User, tiexi_factory: User, make_gig: PostMaker
     ) -> None:

@@ -257,6 +257,24 @@ def test_api_apply_confirm_and_error_codes(
     assert withdrawn.json()["status"] == "withdrawn"
 
 
+def test_an_invitation_through_the_api_reaches_the_workers_inbox(
+    make_post: MakePost,  # noqa: F811
+    employer: User,  # noqa: F811
+    heping_worker: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from lingong.accounts.models import Notification
+
+    post = make_post(headcount=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _post(
+            _client(employer), f"/api/v1/market/gigs/{post.pk}/offers", {"worker_id": heping_worker.pk}
+        )
+    assert sent.status_code == 201 and sent.json()["status"] == "offered"
+    message = Notification.objects.get(recipient=heping_worker, kind="gig_offer")
+    assert post.title in message.title and "接受或谢绝" in message.body and "元/" in message.body
+
+
 # --- pages ---------------------------------------------------------------------------------------
 
 

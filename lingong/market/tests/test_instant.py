@@ -163,14 +163,16 @@ def test_quick_post_says_what_is_missing(heping_employer: User, heping_worker: U
 
 @pytest.fixture
 def crowd(make_worker: MakeWorker, make_gig: PostMaker, tiexi_factory: User) -> dict[str, User]:
-    """Workers around the square, each differing in one way from the best."""
+    """Workers around the square, each differing in one way from the best. Scores are the matching
+    engine's: travel 20 × (1 − minutes / budget) + trade 40 (20 related) + wage 7.5 (no expectation)
+    + reliability 5 and rating 2.5 (newcomers) + 10 for no gig in 7 days."""
     crowd = {
-        "best": make_worker("一号", km=1),  # 40 + 16.7 + 15 + 15 + 10
-        "further": make_worker("二号", km=3),  # 40 + 10 + 15 + 15 + 10
+        "best": make_worker("一号", km=1),  # 16.7 + 40 + 7.5 + 5 + 2.5 + 10
+        "further": make_worker("二号", km=3),  # 10 + 40 + 7.5 + 5 + 2.5 + 10
         "busy": make_worker("三号", km=1),  # had a gig this week: no fairness boost
-        "driver": make_worker("四号", km=10, mode="drive"),  # reach 12.5 km: 40 + 4 + 40
+        "driver": make_worker("四号", km=10, mode="drive"),  # reach 12.5 km, 24 of 30 minutes: 4 + 65
         "dear": make_worker("五号", km=1, expected_wage_fen=30000),  # expects more than the post pays
-        "related": make_worker("六号", km=0.5, trades=(REFUSE_COLLECTOR,)),  # 20 + 18.3 + 40
+        "related": make_worker("六号", km=0.5, trades=(REFUSE_COLLECTOR,)),  # 18.3 + 20 + 25
         "out_of_reach": make_worker("七号", km=10),  # cycles 30 minutes: 6 km
         "other_trade": make_worker("八号", km=1, trades=(NANNY,)),
         "not_today": make_worker("九号", km=1.5, available_now=False),
@@ -189,22 +191,24 @@ def test_rank_candidates_scores_are_explainable_and_respect_each_workers_reach(
     ranked = services.rank_candidates(post, None, suitable_only=False)
     by_id = {c.worker_id: c for c in ranked}
     names = {u.pk: k for k, u in crowd.items()}
+    # The engine's matches first (a wage below the expectation is a hard filter there, so "dear" is
+    # no longer suitable; a related trade is), then the others within reach by the same parts.
     assert [names[c.worker_id] for c in ranked] == [
         "best",
         "further",
         "busy",
         "driver",
-        "dear",
-        "not_today",
         "related",
+        "not_today",
+        "dear",
         "other_trade",
     ]
     assert [names[c.worker_id] for c in services.rank_candidates(post, 3)] == ["best", "further", "busy"]
     best = by_id[crowd["best"].pk]
-    assert best.score == pytest.approx(96.67, abs=0.05)
+    assert best.score == pytest.approx(81.67, abs=0.05)
     assert best.reasons[1:] == ("工种对口", "工资符合期望", "今天可上工", "近7天未接到零工")
     assert best.reasons[0].startswith("距离1.0公里（可达6.0公里）")
-    assert not by_id[crowd["other_trade"].pk].suitable and not by_id[crowd["not_today"].pk].suitable
+    assert not any(by_id[crowd[k].pk].suitable for k in ("other_trade", "not_today", "dear"))
 
 
 def test_after_the_timeout_the_task_offers_tier_2_by_score_then_tier_3(
@@ -214,6 +218,13 @@ def test_after_the_timeout_the_task_offers_tier_2_by_score_then_tier_3(
     settings: SettingsWrapper,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    local = timezone.localtime()
+    if local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1) - local < dt.timedelta(
+        minutes=40
+    ):
+        # The post is for today and the test walks 33 minutes ahead: past midnight the post's day is over
+        # and nobody is offered it, rightly. Run it at any other time of day.
+        pytest.skip("less than 40 minutes to local midnight")
     settings.LINGONG_INSTANT_TIER_SIZE = 4
     comes, silent = make_worker("常来的", km=20), make_worker("不回的", km=20)
     trust(heping_employer, comes, silent)
@@ -238,9 +249,9 @@ def test_after_the_timeout_the_task_offers_tier_2_by_score_then_tier_3(
     # Tier 3, everyone else within reach, best first: the suitable left over and those who are not.
     names = {u.pk: k for k, u in crowd.items()}
     ranked = services.rank_candidates(post, None, suitable_only=False, now=now)
-    assert [names[c.worker_id] for c in ranked] == ["driver", "dear", "not_today", "related", "other_trade"]
+    assert [names[c.worker_id] for c in ranked] == ["driver", "related", "not_today", "dear", "other_trade"]
     services.run_dispatch(now=now + dt.timedelta(minutes=22))
-    assert [names[w] for w in offered(post, tier=3)] == ["driver", "dear", "not_today"]
+    assert [names[w] for w in offered(post, tier=3)] == ["driver", "related", "not_today"]
     post.refresh_from_db()
     assert (post.current_tier, post.next_tier_at) == (3, None)
     assert crowd["out_of_reach"].pk not in offered(post)
@@ -257,14 +268,9 @@ def test_tier_2_order_follows_the_score(
 ) -> None:
     post = publish(heping_employer, django_capture_on_commit_callbacks)
     names = {u.pk: k for k, u in crowd.items()}
-    assert [names[w] for w in offered(post, tier=2)] == [
-        "best",
-        "further",
-        "busy",
-        "driver",
-        "dear",
-        "related",
-    ]
+    # Headcount 3: at most two unanswered offers per place (MATCHING_OFFERS_PER_PLACE); "dear" expects
+    # more than the post pays, which the engine does not match.
+    assert [names[w] for w in offered(post, tier=2)] == ["best", "further", "busy", "driver", "related"]
     assert post.current_tier == 2
 
 
@@ -318,12 +324,12 @@ def test_the_task_is_idempotent(
     with django_capture_on_commit_callbacks(execute=True):
         first = advance_instant_dispatch.call_local()
         second = advance_instant_dispatch.call_local()
-    assert first == {"expired": 0, "posts": 1, "offered": 6}
+    assert first == {"expired": 0, "posts": 1, "offered": 5}
     assert second == {"expired": 0, "posts": 0, "offered": 0}
     assert services.advance_dispatch(post.pk) == 0
-    assert Engagement.objects.filter(post=post).count() == 6
+    assert Engagement.objects.filter(post=post).count() == 5
     notes = Notification.objects.filter(kind="instant_offer")
-    assert notes.count() == 6 and notes.values("recipient").distinct().count() == 6
+    assert notes.count() == 5 and notes.values("recipient").distinct().count() == 5
 
 
 def test_no_more_offers_once_the_post_is_full(

@@ -68,6 +68,21 @@ def fair_sign_up(request: HttpRequest, fair_id: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
+def fair_withdraw(request: HttpRequest, fair_id: int) -> HttpResponseBase:
+    actor = acting_user(request)
+    try:
+        if actor.role == "worker":
+            services.withdraw_worker(actor=actor, fair_id=fair_id)
+        else:
+            services.withdraw_employer(actor=actor, fair_id=fair_id)
+    except DomainError as exc:
+        return error_page(request, exc)
+    messages.success(request, _("已取消报名。"))
+    return redirect("market:fair", fair_id=fair_id)
+
+
+@login_required
+@require_POST
 def fair_register(request: HttpRequest, fair_id: int) -> HttpResponseBase:
     try:
         ids = [int(v) for v in request.POST.getlist("post_ids") if v.isdigit()]
@@ -156,6 +171,7 @@ urlpatterns: list[URLPattern] = [
     path("fairs/new/", fair_new, name="fair_new"),
     path("fairs/<int:fair_id>/", fair_detail, name="fair"),
     path("fairs/<int:fair_id>/sign-up/", fair_sign_up, name="fair_sign_up"),
+    path("fairs/<int:fair_id>/withdraw/", fair_withdraw, name="fair_withdraw"),
     path("fairs/<int:fair_id>/register/", fair_register, name="fair_register"),
     path("fairs/<int:fair_id>/cancel/", fair_cancel, name="fair_cancel"),
     path("fairs/<int:fair_id>/finish/", fair_finish, name="fair_finish"),

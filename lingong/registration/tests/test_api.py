@@ -71,3 +71,29 @@ def test_unemployment_by_api(heping_worker: User) -> None:
     second = client.post(f"{BASE}/unemployment", body, content_type="application/json")
     assert second.status_code == 409 and second.json()["code"] == "unemployment_already_open"
     assert client.get(f"{BASE}/commitment").json()["text"].startswith("本人承诺")
+
+
+def test_unemployment_with_household_place_and_consent_by_api(heping_worker: User) -> None:
+    client = login(heping_worker)
+    wording = client.get(f"{BASE}/consent").json()["text"]
+    body = {
+        "id_number": "210102196803150024",
+        "region_code": "210106",
+        "commitment": True,
+        "basis": "household",
+        "household_region_code": "210106",
+        "platform_work_consent": True,
+    }
+    created = client.post(f"{BASE}/unemployment", body, content_type="application/json")
+    assert created.status_code == 201
+    data = created.json()
+    assert (data["status"], data["household_region_code"], data["platform_work_consent"]) == (
+        "received",
+        "210106",
+        True,
+    )
+    assert data["consent_text"] == wording and data["consented_at"] is not None
+    mismatch = client.post(
+        f"{BASE}/unemployment", {**body, "household_region_code": "210102"}, content_type="application/json"
+    )
+    assert mismatch.status_code == 400 and mismatch.json()["code"] == "household_region_mismatch"

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from lingong.accounts.models import Role, User
 from lingong.conftest import make_user
+from lingong.core.models import Division
 from lingong.registration.models import COMMITMENT_TEXT, EmploymentRegistration
 from lingong.registration.tests.conftest import CLEANER, Employ
 
@@ -115,3 +116,45 @@ def test_export_of_the_region_masks_id_numbers_without_permission(
 
 def test_login_is_required() -> None:
     assert Client().get(reverse("registration:mine")).status_code == 302
+
+
+def test_the_back_office_lists_the_regions_registrations_masked(
+    heping_worker: User, tiexi_worker: User, shenyang: dict[str, Division], employ: Employ
+) -> None:
+    perms = ("registration.view_employmentregistration", "registration.view_unemploymentregistration")
+    viewer = make_user(
+        role=Role.STAFF, region=shenyang["heping"], phone="13900000066", name="吴桐", perms=perms
+    )
+    mine = employ(heping_worker)
+    other = employ(tiexi_worker, region_code="210106", id_number="210106199505200010")
+    client = login(viewer)
+    listing = client.get(reverse("admin:registration_employmentregistration_changelist")).content.decode()
+    assert f"灵活就业登记#{mine.pk}" in listing and f"灵活就业登记#{other.pk}" not in listing
+    assert "张**" in listing and "张秀兰" not in listing
+    page = client.get(
+        reverse("admin:registration_employmentregistration_change", args=[mine.pk])
+    ).content.decode()
+    assert "210102********0024" in page and "210102196803150024" not in page
+    assert (
+        client.get(reverse("admin:registration_employmentregistration_change", args=[other.pk])).status_code
+        == 302
+    )
+    assert client.get(reverse("admin:registration_employmentregistration_add")).status_code == 403
+
+
+def test_the_unemployment_form_takes_the_household_place_and_the_consent(heping_worker: User) -> None:
+    client = login(heping_worker)
+    page = client.get(reverse("registration:unemployment_new")).content.decode()
+    assert 'name="household_region_code"' in page and "即时快招" in page
+    form = {
+        "id_number": "210102196803150024",
+        "region_code": "210102",
+        "basis": "household",
+        "household_region_code": "",
+        "platform_work_consent": "on",
+        "commitment": "on",
+    }
+    done = client.post(reverse("registration:unemployment_new"), form)
+    assert done.status_code == 302
+    detail = client.get(done.url).content.decode()  # type: ignore[attr-defined]
+    assert "已登记" in detail and 'data-testid="consent"' in detail and "已同意" in detail

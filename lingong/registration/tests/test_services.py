@@ -156,20 +156,6 @@ def test_one_open_unemployment_registration_sequentially(heping_worker: User, un
     assert UnemploymentRegistration.objects.filter(person=heping_worker).count() == 1
 
 
-def test_unemployment_ended_by_work_found_on_the_platform(heping_worker: User, unemploy: Unemploy) -> None:
-    registration = unemploy(heping_worker)
-    assert services.end_unemployment_by_platform_work(person_id=heping_worker.pk, consent=False) is None
-    registration.refresh_from_db()
-    assert registration.status == "registered"
-    ended = services.end_unemployment_by_platform_work(
-        person_id=heping_worker.pk, consent=True, engagement_id=7
-    )
-    assert ended is not None and ended.status == "ended"
-    assert history(ended).last().note == "通过平台零工实现就业（用工记录#7）"  # type: ignore[union-attr]
-    # Nothing left to end: a second completed hire changes nothing.
-    assert services.end_unemployment_by_platform_work(person_id=heping_worker.pk, consent=True) is None
-
-
 def test_an_overdue_application_raises_exactly_one_alert_until_closed(
     newcomer: User, heping_staff: User, employ: Employ
 ) -> None:
@@ -199,3 +185,44 @@ def test_the_region_of_work_counts_for_unemployment_only_after_employment_there(
         actor=heping_worker, registration_id=registration.pk, ended_on=timezone.localdate()
     )
     assert unemploy(heping_worker, basis="work", region_code="210106").status == "registered"
+
+
+def test_household_registration_defaults_to_the_id_numbers_county(
+    heping_worker: User, unemploy: Unemploy
+) -> None:
+    # 张秀兰's ID begins 210102: her household was registered in Heping when it was issued.
+    registration = unemploy(heping_worker, basis="household", region_code="210102")
+    assert registration.household_region_id == "210102"
+    assert registration.status == "registered"
+
+
+def test_a_corrected_household_place_is_checked_by_staff(heping_worker: User, unemploy: Unemploy) -> None:
+    # She has moved her household to Tiexi since: the ID no longer shows it, so staff check it.
+    registration = unemploy(
+        heping_worker, basis="household", household_region_code="210106", region_code="210106"
+    )
+    assert (registration.household_region_id, registration.status) == ("210106", "received")
+
+
+@pytest.mark.parametrize(
+    ("over", "code"),
+    [
+        ({"basis": "household", "region_code": "210106"}, "household_region_mismatch"),
+        ({"basis": "household", "household_region_code": "210100"}, "household_region_invalid"),
+        ({"basis": "anywhere"}, "basis_invalid"),
+    ],
+)
+def test_the_chosen_place_must_agree_with_the_persons_data(
+    heping_worker: User, unemploy: Unemploy, over: dict[str, object], code: str
+) -> None:
+    with pytest.raises(DomainError) as exc:
+        unemploy(heping_worker, **over)
+    assert code_of(exc) == code
+    assert not UnemploymentRegistration.objects.exists()
+
+
+def test_usual_residence_elsewhere_than_the_account_waits_for_staff(
+    heping_worker: User, unemploy: Unemploy
+) -> None:
+    registration = unemploy(heping_worker, basis="residence", region_code="210106")
+    assert registration.status == "received"

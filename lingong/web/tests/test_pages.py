@@ -67,6 +67,8 @@ def test_workbench_for_staff_and_supervisors(
     client.force_login(heping_staff)
     page = client.get("/staff/").content.decode()
     assert "就业失业登记" in page and "零工审核" in page
+    assert "政策申请审核" in page and "政策参数" in page  # the policy desk is one tap away
+    assert "匹配权重试算" not in page  # weights are for those granted them
     supervisor = make_user(
         role=Role.SUPERVISOR, region=heping_staff.region, phone="13900000077", name="督查员"
     )

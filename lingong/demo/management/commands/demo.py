@@ -100,8 +100,13 @@ class Command(BaseCommand):
             self.stdout.write(f"零工招聘：发布 {gigs} 条")
             hires = services.create_demo_hires(seed=seed, region=region)
             self.stdout.write(f"报名与录用：确认录用 {hires} 人次")
+            matches = services.create_demo_matches(seed=seed)
+            self.stdout.write(f"为演示账号准备的匹配岗位：{matches} 条")
             places = services.create_demo_places(seed=seed, region=region)
             self.stdout.write(f"零工市场名录：新建 {places} 处")
+        if apps.is_installed("lingong.training"):
+            courses = services.create_demo_courses(seed=seed, region=region)
+            self.stdout.write(f"培训课程与创业服务：新建 {courses} 个")
 
     @staticmethod
     def _skipped(result: services.Created, unit: str = "人") -> str:

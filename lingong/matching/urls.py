@@ -1,0 +1,5 @@
+from lingong.matching import views
+
+app_name = "matching"
+
+urlpatterns = views.urlpatterns
