@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 
 from lingong.accounts.models import Role, User
@@ -22,6 +25,38 @@ def _fresh_matching_index() -> Iterator[None]:
     reset_index()
     yield
     reset_index()
+
+
+def _travel_to_local(hhmm: str) -> time_machine.travel:
+    """Today's local date (the platform's time zone) at ``hhmm``, with the clock still running."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    moment = dt.datetime.now(zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return time_machine.travel(moment, tick=True)
+
+
+@pytest.fixture(autouse=True)
+def _test_clock() -> Iterator[None]:
+    """``LINGONG_TEST_CLOCK=23:50 pytest`` runs every test at that local time of day: how the suite
+    was searched for tests that break when they walk the clock across midnight."""
+    hhmm = os.environ.get("LINGONG_TEST_CLOCK")
+    if not hhmm:
+        yield
+        return
+    with _travel_to_local(hhmm):
+        yield
+
+
+@pytest.fixture
+def daytime() -> Iterator[None]:
+    """For tests that walk the clock forward through one day's work: they run at 10:00 local time
+    today, so a post "for today" is not over when the test looks an hour ahead near midnight."""
+    with _travel_to_local("10:00"):
+        yield
 
 
 def division(code: str, name: str, level: str, parent: str | None = None) -> Division:

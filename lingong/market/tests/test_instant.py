@@ -212,19 +212,13 @@ def test_rank_candidates_scores_are_explainable_and_respect_each_workers_reach(
 
 
 def test_after_the_timeout_the_task_offers_tier_2_by_score_then_tier_3(
+    daytime: None,
     heping_employer: User,
     make_worker: MakeWorker,
     crowd: dict[str, User],
     settings: SettingsWrapper,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    local = timezone.localtime()
-    if local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1) - local < dt.timedelta(
-        minutes=40
-    ):
-        # The post is for today and the test walks 33 minutes ahead: past midnight the post's day is over
-        # and nobody is offered it, rightly. Run it at any other time of day.
-        pytest.skip("less than 40 minutes to local midnight")
     settings.LINGONG_INSTANT_TIER_SIZE = 4
     comes, silent = make_worker("常来的", km=20), make_worker("不回的", km=20)
     trust(heping_employer, comes, silent)

@@ -77,7 +77,7 @@ def test_the_round_finds_the_optimal_assignment_not_the_greedy_one(
 
 
 def test_headcount_caps_the_outstanding_offers_and_answers_free_room(
-    heping_employer: User, make_worker: MakeWorker, django_capture_on_commit_callbacks: Any
+    heping_employer: User, make_worker: MakeWorker, django_capture_on_commit_callbacks: Any, daytime: None
 ) -> None:
     post = instant_post(heping_employer, django_capture_on_commit_callbacks, headcount=2)
     crowd = [make_worker(f"工人{i}", km=0.2 * (i + 1)) for i in range(6)]
