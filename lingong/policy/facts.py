@@ -284,9 +284,9 @@ def platform_people(users: Sequence[User]) -> dict[int, et.Person]:
             changes["retirement_category"] = "male_60"
         if user.region_id:
             changes["residence_region"] = user.region_id
-        if user.id_number:
+        if user.id_region:
             # The ID's first six digits name the household registration at issue; the person may correct it.
-            changes["household_region"] = normalize_id_number(user.id_number)[:6]
+            changes["household_region"] = user.id_region
         groups: set[str] = set()
         profile = profiles.get(user.pk)
         if profile is not None:
@@ -407,9 +407,9 @@ def registry_columns(region_prefix: str, *, as_of: dt.date) -> tuple[npt.NDArray
     registry's "has a profile or a registration" applied as a mask rather than as a subquery per
     person, and PostgreSQL's JIT off for these simple scans (its compile time costs more than it saves).
 
-    What the per-person path reads from the encrypted ID number (household region, birth date when the
-    account has none) is not decrypted here: a million decryptions would dominate the load. Accounts
-    verified by real name carry birth date and sex in plain columns, which is what this reads.
+    The encrypted ID number is not decrypted here (a million decryptions would dominate the load): the
+    account keeps its region digits (household region), birth date and sex in plain columns, which is
+    what this reads, as the per-person path does.
     """
     from lingong.registration.models import EmploymentRegistration, Status, UnemploymentRegistration
 
@@ -439,7 +439,13 @@ def registry_columns(region_prefix: str, *, as_of: dt.date) -> tuple[npt.NDArray
             User.objects.filter(prefix_q("region_id", region_prefix), role=Role.WORKER, is_active=True)
             .order_by("pk")
             .values_list(
-                "pk", "region_id", "birth_date", "sex", "worker_profile__groups", "worker_profile__insurance"
+                "pk",
+                "region_id",
+                "id_region",
+                "birth_date",
+                "sex",
+                "worker_profile__groups",
+                "worker_profile__insurance",
             )
         )
         employments = list(
@@ -453,7 +459,9 @@ def registry_columns(region_prefix: str, *, as_of: dt.date) -> tuple[npt.NDArray
         )
         ledgers = _ledger_rows(in_region)
     # One pass per column over the transposed rows: list comprehensions and numpy, no per-row Python body.
-    pks, regions, births, sexes, profile_groups, insurances = zip(*rows, strict=True) if rows else ((),) * 6
+    pks, regions, id_regions, births, sexes, profile_groups, insurances = (
+        zip(*rows, strict=True) if rows else ((),) * 7
+    )
     del rows
     n = len(pks)
     id_array = np.fromiter(pks, dtype=np.int64, count=n)
@@ -462,6 +470,9 @@ def registry_columns(region_prefix: str, *, as_of: dt.date) -> tuple[npt.NDArray
     }
     data["region"] = np.array([int(r) if r else 0 for r in regions], dtype=engine.SCHEMA["region"])
     data["residence_region"] = data["region"].copy()
+    data["household_region"] = np.array(
+        [int(r) if r else 0 for r in id_regions], dtype=engine.SCHEMA["household_region"]
+    )
     data["birth_day"] = _day_numbers(births, missing_day)
     by_letter = {"M": sex_codes["male"], "F": sex_codes["female"]}
     data["sex"] = np.array([by_letter.get(s, 0) for s in sexes], dtype=engine.SCHEMA["sex"])

@@ -141,6 +141,20 @@ class TestMaskedOnScreen:
         assert response.json()["code"] == "personal_data_forbidden"
 
 
+def test_the_id_numbers_region_digits_are_kept_in_clear_and_follow_a_corrected_id(
+    heping_staff: User, heping_worker: User
+) -> None:
+    # Batch rules (household region) read these six digits without decrypting a million ID numbers.
+    assert heping_worker.id_region == heping_worker.id_number[:6] == "210102"
+    services.update_person(
+        actor=heping_staff, person_id=heping_worker.pk, changes={"id_number": "210106199003070017"}
+    )
+    assert User.objects.values_list("id_region", flat=True).get(pk=heping_worker.pk) == "210106"
+    with connection.cursor() as cursor:  # the rest of the number stays encrypted
+        cursor.execute("SELECT id_number FROM accounts_user WHERE id = %s", [heping_worker.pk])
+        assert "199003070017" not in cursor.fetchone()[0]
+
+
 class TestAuditLog:
     def test_change_is_audited_with_fields(self, heping_staff: User, heping_worker: User) -> None:
         services.update_person(

@@ -39,10 +39,16 @@ def test_the_registry_as_columns_gives_the_same_answers_as_one_by_one(shenyang: 
     people = []
     for n, groups in enumerate([",employment_difficulty,", ",recent_graduate,", "", ",veteran,disabled,"]):
         person = registered_worker(shenyang["heping" if n % 2 else "tiexi"], 20 + n)
-        # Real-name accounts carry birth date and sex in plain columns; the bulk path reads those.
-        User.objects.filter(pk=person.pk).update(
-            id_number="", birth_date=dt.date(1970 + 5 * n, 3, 1), sex="M" if n % 2 else "F"
-        )
+        # Real-name accounts carry birth date, sex and the ID's region digits in plain columns; the bulk
+        # path reads those. Two keep their ID number, two have none (so no household region either).
+        if n < 2:
+            User.objects.filter(pk=person.pk).update(
+                birth_date=dt.date(1970 + 5 * n, 3, 1), sex="M" if n % 2 else "F"
+            )
+        else:
+            User.objects.filter(pk=person.pk).update(
+                id_number="", id_region="", birth_date=dt.date(1970 + 5 * n, 3, 1), sex="M" if n % 2 else "F"
+            )
         WorkerProfile.objects.filter(user=person).update(groups=groups)
         people.append(person)
     make_user(
@@ -59,8 +65,14 @@ def test_the_registry_as_columns_gives_the_same_answers_as_one_by_one(shenyang: 
         amount_fen=60_000,
         region=shenyang["tiexi"],
     )
+    # One who lives in Tiexi now but whose ID was issued in Heping: household and residence differ.
+    User.objects.filter(pk=people[0].pk).update(region=shenyang["tiexi"])
     ids, cols = facts.registry_columns("2101", as_of=as_of)
     assert ids.tolist() == sorted(p.pk for p in people)
+    household = dict(zip(ids.tolist(), cols["household_region"].tolist(), strict=True))
+    for n, person in enumerate(people):
+        expected_household = int(User.objects.get(pk=person.pk).id_number[:6]) if n < 2 else 0
+        assert household[person.pk] == expected_household
 
     users = list(User.objects.filter(pk__in=ids.tolist()).order_by("pk"))
     one_by_one = facts.platform_people(users)
