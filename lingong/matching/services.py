@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import close_old_connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lingong.accounts.models import Role, User
 from lingong.core import audit
@@ -48,18 +49,18 @@ logger = logging.getLogger(__name__)
 # --- weights ------------------------------------------------------------------------------------------
 
 #: The weights staff may change, with their Chinese labels (the rest keep the engine's defaults).
-WEIGHT_LABELS: dict[str, str] = {
-    "travel": "通勤时间",
-    "skill": "工种匹配",
-    "related_fit": "相近工种折算",
-    "learned_fit": "经验工种折算",
-    "wage": "工资",
-    "wage_full_ratio": "工资满分倍数",
-    "reliability": "可靠性",
-    "rating": "评分",
-    "idle": "公平：久未接单",
-    "idle_days": "久未接单天数",
-    "priority": "公平：重点群体",
+WEIGHT_LABELS = {
+    "travel": gettext_lazy("通勤时间"),
+    "skill": gettext_lazy("工种匹配"),
+    "related_fit": gettext_lazy("相近工种折算"),
+    "learned_fit": gettext_lazy("经验工种折算"),
+    "wage": gettext_lazy("工资"),
+    "wage_full_ratio": gettext_lazy("工资满分倍数"),
+    "reliability": gettext_lazy("可靠性"),
+    "rating": gettext_lazy("评分"),
+    "idle": gettext_lazy("公平：久未接单"),
+    "idle_days": gettext_lazy("久未接单天数"),
+    "priority": gettext_lazy("公平：重点群体"),
 }
 WEIGHT_FIELDS = tuple(f.name for f in dataclasses.fields(Weights))
 

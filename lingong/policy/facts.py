@@ -159,10 +159,10 @@ def shown_facts(person: et.Person) -> list[tuple[str, str]]:
     for name, value in person_to_data(person).items():
         info = FACTS_BY_NAME[name]
         if info.kind == "fen":
-            text = f"{int(value) // 100}.{int(value) % 100:02d}元"
+            text = _("%(yuan)s元") % {"yuan": f"{int(value) // 100}.{int(value) % 100:02d}"}
             label = info.label.replace("（分）", "")
         elif info.kind == "bool":
-            text, label = ("是" if value else "否"), info.label
+            text, label = (_("是") if value else _("否")), info.label
         elif info.choices:
             chosen = [str(v) for v in (value if isinstance(value, list) else [value])]
             text, label = "、".join(info.choices.get(v) or v for v in chosen), info.label

@@ -214,7 +214,7 @@ class PolicyApplication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy_title}申请#{self.pk}"
+        return str(_("%(policy)s申请#%(id)s") % {"policy": self.policy_title, "id": self.pk})
 
     @property
     def alert_key(self) -> str:
@@ -331,7 +331,8 @@ class PolicyRun(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"政策找人#{self.pk}（{self.region}，{self.as_of}）"
+        label = _("政策找人#%(id)s（%(region)s，%(date)s）")
+        return str(label % {"id": self.pk, "region": self.region, "date": self.as_of})
 
     @property
     def percent(self) -> int:

@@ -170,12 +170,12 @@ def _channel(request: HttpRequest) -> str:
 
 @router.get("/commitment", response=dict[str, str], summary="书面承诺的内容")
 def commitment(request: HttpRequest) -> dict[str, str]:
-    return {"text": COMMITMENT_TEXT}
+    return {"text": _(COMMITMENT_TEXT)}
 
 
 @router.get("/consent", response=dict[str, str], summary="平台就业后自动终止失业登记的同意内容")
 def consent(request: HttpRequest) -> dict[str, str]:
-    return {"text": PLATFORM_WORK_CONSENT_TEXT}
+    return {"text": _(PLATFORM_WORK_CONSENT_TEXT)}
 
 
 @router.post("/employment", response={201: RegistrationOut}, summary="灵活就业登记（本人网上或窗口受理）")

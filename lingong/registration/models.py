@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lingong.core.fields import EncryptedCharField
 from lingong.core.identity import mask_id_number, normalize_id_number
@@ -28,15 +29,16 @@ from lingong.core.models import Division, Occupation
 #: Working days within which an application is closed (第九条: 在7个工作日内办结).
 DEADLINE_WORKING_DAYS = 7
 
-#: The written commitment (第十五条); the wording shown is copied onto each registration.
-COMMITMENT_TEXT = (
+#: The written commitment (第十五条): shown in the reader's language, the Chinese wording copied onto each
+#: registration.
+COMMITMENT_TEXT = gettext_noop(
     "本人承诺：所填报的个人基本信息和就业失业情况真实、准确、完整，"
     "如有虚假，愿承担相应法律责任，并退回因此享受的扶持政策待遇。"
 )
 
 #: The consent to end unemployment automatically when work is found on the platform; the wording
 #: shown is copied onto the registration with its time, like the commitment.
-PLATFORM_WORK_CONSENT_TEXT = (
+PLATFORM_WORK_CONSENT_TEXT = gettext_noop(
     "本人同意：通过本平台即时快招实现就业、完工并确认工时后，平台据此为本人办理失业登记终止，并通知本人。"
 )
 

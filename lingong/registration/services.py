@@ -655,9 +655,12 @@ def push_services(*, kind: str, registration_id: int, now: dt.datetime | None = 
             kind="registration_push",
             title=_("为您推荐 %(n)s 个培训课程和创业服务") % {"n": len(courses)},
             body="\n".join(
-                f"{c.title}（{c.get_kind_display()}，{c.start_date:%m-%d}开课"
-                + ("，享受培训补贴" if c.subsidised else "")
-                + "）"
+                (
+                    _("%(title)s（%(kind)s，%(date)s开课，享受培训补贴）")
+                    if c.subsidised
+                    else _("%(title)s（%(kind)s，%(date)s开课）")
+                )
+                % {"title": c.title, "kind": c.get_kind_display(), "date": f"{c.start_date:%m-%d}"}
                 for c in courses
             ),
             link=reverse("training:courses"),

@@ -50,8 +50,8 @@ def _form_context(request: HttpRequest, kind: str, error: DomainError | None) ->
         "error": error,
         "data": request.POST,
         "window": services.is_handler(actor),
-        "commitment_text": COMMITMENT_TEXT,
-        "consent_text": PLATFORM_WORK_CONSENT_TEXT,
+        "commitment_text": _(COMMITMENT_TEXT),
+        "consent_text": _(PLATFORM_WORK_CONSENT_TEXT),
         "county_groups": county_groups(near=actor.region_id),
         "default_region": actor.region_id or "",
         "forms": EmploymentForm.choices,
@@ -137,7 +137,7 @@ def detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "own": registration.person_id == actor.pk,
             "pushes": selectors.pushes(registration) if staff or registration.person_id == actor.pk else [],
             "today": timezone.localdate(),
-            "consent_text": PLATFORM_WORK_CONSENT_TEXT,
+            "consent_text": _(PLATFORM_WORK_CONSENT_TEXT),
         },
     )
 

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from lingong.core.admin_scope import RegionScopedAdmin
 from lingong.core.errors import DomainError
@@ -75,9 +76,10 @@ class TrainingCourseAdmin(RegionScopedAdmin):
         else:
             obj.pk = services.create_course(actor=actor, data=data).pk
 
-    @admin.action(description="撤下所选课程")
+    @admin.action(description=gettext_lazy("撤下所选课程"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[TrainingCourse]) -> None:
         actor: Any = request.user
         for course in queryset:
             services.withdraw_course(actor=actor, course_id=course.pk)
-        messages.success(request, f"已撤下 {queryset.count()} 个课程。")
+        n = queryset.count()
+        messages.success(request, ngettext("已撤下 %(n)d 个课程。", "已撤下 %(n)d 个课程。", n) % {"n": n})
