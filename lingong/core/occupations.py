@@ -6,30 +6,40 @@ by the catalogue name, by the common name ("保姆", "外卖骑手"), by pinyin 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
 from django.db.models import Q
-from pypinyin import lazy_pinyin, load_phrases_dict
 
 from lingong.core.models import Occupation
-
-# Words of the catalogue that pypinyin reads with the wrong sound of a polyphonic character (调 diào, 畜 chù).
-load_phrases_dict(
-    {
-        "调饮": [["tiáo"], ["yǐn"]],
-        "调酒": [["tiáo"], ["jiǔ"]],
-        "调试": [["tiáo"], ["shì"]],
-        "装调": [["zhuāng"], ["tiáo"]],
-        "装配调试": [["zhuāng"], ["pèi"], ["tiáo"], ["shì"]],
-        "畜禽": [["xù"], ["qín"]],
-    }
-)
 
 _NOT_LATIN = re.compile(r"[^a-z0-9]")
 
 
+@cache
+def _pinyin() -> Callable[[str], list[str]]:
+    """pypinyin, loaded on first use: its dictionaries take about 55 MiB, and only loading the catalogue
+    and the admin romanize names (searches read the stored pinyin columns)."""
+    from pypinyin import lazy_pinyin, load_phrases_dict
+
+    # Words of the catalogue that pypinyin reads with the wrong sound of a polyphonic character (调 diào,
+    # 畜 chù).
+    load_phrases_dict(
+        {
+            "调饮": [["tiáo"], ["yǐn"]],
+            "调酒": [["tiáo"], ["jiǔ"]],
+            "调试": [["tiáo"], ["shì"]],
+            "装调": [["zhuāng"], ["tiáo"]],
+            "装配调试": [["zhuāng"], ["pèi"], ["tiáo"], ["shì"]],
+            "畜禽": [["xù"], ["qín"]],
+        }
+    )
+    return lazy_pinyin
+
+
 def romanize(text: str) -> tuple[str, str]:
     """``保洁员`` → ``("baojieyuan", "bjy")``: toneless syllables joined, and their first letters."""
-    syllables = [_NOT_LATIN.sub("", s.lower()) for s in lazy_pinyin(text)]
+    syllables = [_NOT_LATIN.sub("", s.lower()) for s in _pinyin()(text)]
     syllables = [s for s in syllables if s]
     return "".join(syllables), "".join(s[0] for s in syllables)
 

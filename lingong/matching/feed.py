@@ -3,12 +3,14 @@ database; 第七条: gig information; 人社部 15分钟就业服务圈).
 
 Turns WorkerProfile rows and open GigPosts into the engine's plain ``Worker`` and ``Post`` values, in a
 handful of set-wise queries (``values_list``, one GROUP BY per fact, never a query per row). The full
-build's ``load_worker_columns`` reads PostgreSQL with binary ``COPY`` straight into numpy (a million
-workers in about two seconds, ``bench.matching_db``); other databases get the row-wise loader. Anything
-the engine needs but the row does not say is decided here and documented once:
+build's ``load_worker_columns`` reads PostgreSQL with binary ``COPY``, a chunk of the stream at a time,
+straight into numpy columns (a million workers in a few seconds and under 200 MiB, ``bench.matching_db``);
+other databases get the row-wise loader. Anything the engine needs but the row does not say is decided
+here and documented once:
 
-- a worker or post without a position stands at the centre of its county (``Division`` coordinates),
-  so "within reach" degrades to "in or near the same county" rather than to nothing;
+- a worker or post without a position (or with half of one) stands at the centre of its county
+  (``Division`` coordinates), so "within reach" degrades to "in or near the same county" rather than to
+  nothing;
 - availability ``{"1": ["08:00-12:00"]}`` becomes slot bits (morning before 12:00, afternoon to 18:00,
   evening after); a worker who stated none is taken as available any time for recommendations, while
   instant hire (same-day work) asks for ``available_now`` or a stated slot today (``for_today``);
@@ -27,7 +29,7 @@ import json
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from lingong.accounts.models import Role, User
@@ -357,17 +359,40 @@ class _HashCollision(Exception):
 #: PostgreSQL's binary COPY: signature, flags and header-extension length; a trailer of -1 fields.
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _COPY_HEADER = len(_COPY_SIGNATURE) + 8
+_COPY_TRAILER = b"\xff\xff"
+#: Bytes of a COPY stream parsed at a time: only one such chunk of the raw stream is ever held (all of
+#: it is a hundred megabytes for a million profiles), its rows become compact native columns at once.
+COPY_CHUNK_BYTES = 4 << 20
+#: Rows ``_lookup`` converts at a time, so its temporaries stay small whatever the column's length.
+_LOOKUP_BLOCK = 1 << 16
+
+#: A field of a binary COPY row: its name and its big-endian numpy type (fixed width).
+Field = tuple[str, str]
+#: Turns one chunk's rows (a record array viewing the stream) into new native arrays, by name.
+Convert = Callable[[npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]
 
 
-def _copy_out(statement: str, params: Sequence[Any] = (), db: BaseDatabaseWrapper | None = None) -> bytearray:
-    """The bytes of a ``COPY ... TO STDOUT``, read through libpq directly: psycopg's ``copy()`` spends
-    a few microseconds of Python per row (its generators), which is seconds for a million rows."""
+def _copy_chunks(
+    sql: str, fields: Sequence[Field], params: Sequence[Any] = (), db: BaseDatabaseWrapper | None = None
+) -> Iterator[npt.NDArray[Any]]:
+    """``COPY (sql) TO STDOUT (FORMAT binary)`` as record arrays of consecutive rows, about
+    ``COPY_CHUNK_BYTES`` at a time (the last one possibly empty); each is a view of the stream, valid
+    until the next one is asked for.
+
+    Every field is fixed-width and NOT NULL, so each row has the same length and numpy reads the stream
+    in place (big-endian: a field count, then each field's length and value). The rows are read through
+    libpq directly: psycopg's ``copy()`` spends a few microseconds of Python per row (its generators),
+    which is seconds for a million rows."""
     from psycopg import ClientCursor, errors, pq
 
+    dtype = np.dtype(
+        [("n", ">i2")] + [f for name, kind in fields for f in ((f"{name}_len", ">i4"), (name, kind))]
+    )
     db = db or connections[WorkerProfile.objects.db]
     db.ensure_connection()
     conn = db.connection
-    query = ClientCursor(conn).mogrify(statement, params or None) if params else statement
+    statement = f"COPY ({sql}) TO STDOUT (FORMAT binary)"
+    query = ClientCursor(conn).mogrify(statement, params) if params else statement
     pgconn = conn.pgconn
     pgconn.send_query(query.encode())
     first = pgconn.get_result()
@@ -377,45 +402,87 @@ def _copy_out(statement: str, params: Sequence[Any] = (), db: BaseDatabaseWrappe
         message = first.error_message if first is not None else b""
         raise errors.DatabaseError(bytes(message).decode(errors="replace") or "COPY TO STDOUT failed")
     buffer = bytearray()
-    get = pgconn.get_copy_data
-    while True:
-        size, data = get(0)  # blocking: one row per call
-        if size < 0:
-            break
-        buffer += data
+    start: int | None = None  # where the rows begin in ``buffer``, once the header is read
+    size = 0
     failed = None
-    while (result := pgconn.get_result()) is not None:
-        if result.status != pq.ExecStatus.COMMAND_OK:
-            failed = bytes(result.error_message).decode(errors="replace")
+    get = pgconn.get_copy_data
+    try:
+        while True:
+            size, data = get(0)  # blocking: one row per call
+            if size < 0:
+                break
+            buffer += data
+            if len(buffer) >= COPY_CHUNK_BYTES:
+                start = _copy_header(buffer) if start is None else start
+                rows = _copy_rows(buffer, start, dtype, fields, final=False)
+                end = start + rows.nbytes
+                yield rows
+                del rows
+                buffer, start = buffer[end:], 0
+    finally:
+        # Stopped early (a chunk that did not parse): the rest is read, so the connection stays usable.
+        while size >= 0:
+            size, _data = get(0)
+        while (result := pgconn.get_result()) is not None:
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                failed = bytes(result.error_message).decode(errors="replace")
     if size == -2 or failed:
         raise errors.DatabaseError(failed or pgconn.get_error_message().decode(errors="replace"))
-    return buffer
+    yield _copy_rows(buffer, _copy_header(buffer) if start is None else start, dtype, fields, final=True)
 
 
-def _copy_binary(
-    sql: str,
-    fields: Sequence[tuple[str, str]],
-    params: Sequence[Any] = (),
-    db: BaseDatabaseWrapper | None = None,
-) -> npt.NDArray[Any]:
-    """``COPY (sql) TO STDOUT (FORMAT binary)`` as a numpy record array, without a Python object per
-    row: every field is fixed-width and NOT NULL, so each row has the same length and numpy reads the
-    stream in place (big-endian: a field count, then each field's length and value)."""
-    dtype = np.dtype(
-        [("n", ">i2")] + [f for name, kind in fields for f in ((f"{name}_len", ">i4"), (name, kind))]
-    )
-    buffer = _copy_out(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params, db)
+def _copy_header(buffer: bytearray) -> int:
+    """Where the rows begin, after the header and its extension."""
     if bytes(buffer[: len(_COPY_SIGNATURE)]) != _COPY_SIGNATURE:
         raise ValueError("not a PostgreSQL binary COPY stream")
-    start = _COPY_HEADER + int.from_bytes(buffer[_COPY_HEADER - 4 : _COPY_HEADER], "big")
-    count = (len(buffer) - start - 2) // dtype.itemsize
-    if start + count * dtype.itemsize + 2 != len(buffer):
+    return _COPY_HEADER + int.from_bytes(buffer[_COPY_HEADER - 4 : _COPY_HEADER], "big")
+
+
+def _copy_rows(
+    buffer: bytearray, start: int, dtype: np.dtype[Any], fields: Sequence[Field], *, final: bool
+) -> npt.NDArray[Any]:
+    """The whole rows of ``buffer`` from ``start`` (at the end of the stream: then only the trailer may
+    follow them), checked to be rows of ``fields``."""
+    tail = len(_COPY_TRAILER) if final else 0
+    count = max(0, (len(buffer) - start - tail) // dtype.itemsize)
+    end = start + count * dtype.itemsize
+    if final and bytes(buffer[end:]) != _COPY_TRAILER:
         raise ValueError("binary COPY rows are not of one width (a NULL or a variable-width field)")
     rows = np.frombuffer(buffer, dtype=dtype, count=count, offset=start)
+    if count and not (rows["n"] == len(fields)).all():
+        raise ValueError("binary COPY rows have another number of fields")
     for name, kind in fields:
         if count and not (rows[f"{name}_len"] == np.dtype(kind).itemsize).all():
             raise ValueError(f"binary COPY field {name} is NULL or not {kind}")
     return rows
+
+
+def _native(rows: npt.NDArray[Any]) -> dict[str, npt.NDArray[Any]]:
+    """Every field of ``rows`` as a native-endian copy (``Convert``'s plain form)."""
+    names = [name for name in rows.dtype.names or () if name != "n" and not name.endswith("_len")]
+    return {name: rows[name].astype(rows.dtype[name].newbyteorder("=")) for name in names}
+
+
+def _copy_columns(
+    sql: str,
+    fields: Sequence[Field],
+    convert: Convert = _native,
+    params: Sequence[Any] = (),
+    db: BaseDatabaseWrapper | None = None,
+) -> dict[str, npt.NDArray[Any]]:
+    """The rows of ``sql`` as columns: each chunk of the stream goes through ``convert`` as it arrives,
+    and the chunks' arrays are joined at the end one column at a time (never two copies of them all)."""
+    parts: dict[str, list[npt.NDArray[Any]]] = {}
+    for rows in _copy_chunks(sql, fields, params, db):
+        for name, values in convert(rows).items():
+            parts.setdefault(name, []).append(values)
+        del rows
+    columns: dict[str, npt.NDArray[Any]] = {}
+    for name in list(parts):
+        chunks = parts.pop(name)
+        columns[name] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+        del chunks
+    return columns
 
 
 def _by_hash(pairs: Iterable[tuple[Any, int]]) -> dict[int, Any]:
@@ -427,33 +494,43 @@ def _by_hash(pairs: Iterable[tuple[Any, int]]) -> dict[int, Any]:
     return out
 
 
-def _lookup(hashes: npt.NDArray[Any], table: dict[int, int], missing: int) -> npt.NDArray[np.int64]:
-    """Each of ``hashes`` through ``table`` (hash → small int; ``missing`` if absent), by a binary search
-    in the few keys rather than a sort of the million hashes."""
-    h = hashes.astype(np.int64)
+def _lookup(
+    hashes: npt.NDArray[Any], table: dict[int, int], missing: int, dtype: npt.DTypeLike = np.int64
+) -> npt.NDArray[Any]:
+    """Each of ``hashes`` through ``table`` (hash → small int; ``missing`` if absent), as ``dtype``: a
+    binary search in the few keys rather than a sort of the million hashes, a block at a time."""
+    out = np.full(len(hashes), missing, dtype=dtype)
     if not table:
-        return np.full(len(h), missing, dtype=np.int64)
+        return out
     keys = np.array(sorted(table), dtype=np.int64)
-    values = np.array([table[k] for k in keys.tolist()], dtype=np.int64)
-    at = np.clip(np.searchsorted(keys, h), 0, len(keys) - 1)
-    return np.where(keys[at] == h, values[at], missing)
+    values = np.array([table[k] for k in keys.tolist()], dtype=dtype)
+    for lo in range(0, len(hashes), _LOOKUP_BLOCK):
+        h = hashes[lo : lo + _LOOKUP_BLOCK]
+        at = np.clip(np.searchsorted(keys, h), 0, len(keys) - 1)
+        found = keys[at] == h
+        out[lo : lo + _LOOKUP_BLOCK][found] = values[at[found]]
+    return out
 
 
-def _texts(
-    hashes: npt.NDArray[Any], pks: npt.NDArray[Any], column: str, text: str, digest: str
-) -> dict[int, str]:
-    """The value behind each distinct hash of a profile ``column``: read from one profile per hash (a
+def _note_firsts(firsts: dict[int, int], hashes: npt.NDArray[Any], pks: npt.NDArray[np.int64]) -> None:
+    """Remember a profile holding each distinct hash not seen yet (to read its text by primary key)."""
+    unique, at = np.unique(hashes, return_index=True)
+    for h, pk in zip(unique.tolist(), pks[at].tolist(), strict=True):
+        firsts.setdefault(h, pk)
+
+
+def _texts(firsts: dict[int, int], column: str, text: str, digest: str) -> dict[int, str]:
+    """The value behind each hash of a profile ``column``, read from the profile ``firsts`` names for it (a
     few rows by primary key). A profile saved since the COPY may no longer hold it: then every distinct
     value of the column is read (a full scan, rare)."""
     names = {"column": column, "text": text, "digest": digest}
-    unique, first = np.unique(hashes, return_index=True)
     with connections[WorkerProfile.objects.db].cursor() as cursor:
         cursor.execute(
             _sql("SELECT {column}{text}, {digest}({column}) FROM {profile} WHERE id = ANY(%s)", **names),
-            [pks[first].astype(np.int64).tolist()],
+            [list(firsts.values())],
         )
         texts = _by_hash(cursor.fetchall())
-        if not set(unique.tolist()) <= set(texts):
+        if not set(firsts) <= set(texts):
             cursor.execute(
                 _sql(
                     "SELECT v{text}, {digest}(v) FROM (SELECT DISTINCT {column} AS v FROM {profile}) d",
@@ -465,16 +542,17 @@ def _texts(
 
 
 class _SideCopies:
-    """The active workers' accounts and the profiles' trades, read while the profiles are: on a second
-    connection in a thread when the caller is not inside a transaction (a second connection would not
-    see its uncommitted rows), else afterwards on the same connection."""
+    """The active workers' accounts and the profiles' trades (as indexes into ``code_index``'s values),
+    read while the profiles are: on a second connection in a thread when the caller is not inside a
+    transaction (a second connection would not see its uncommitted rows), else on the same connection."""
 
-    def __init__(self) -> None:
+    def __init__(self, code_index: dict[int, int]) -> None:
         self.alias = WorkerProfile.objects.db
+        self.code_index = code_index
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
-        self.users: npt.NDArray[Any] | None = None
-        self.pairs: npt.NDArray[Any] | None = None
+        self.users: dict[str, npt.NDArray[Any]] | None = None
+        self.pairs: dict[str, npt.NDArray[Any]] | None = None
 
     def start(self) -> bool:
         if connections[self.alias].in_atomic_block:
@@ -493,19 +571,27 @@ class _SideCopies:
             db.close()
 
     def run(self, db: BaseDatabaseWrapper | None = None) -> None:
-        self.users = _copy_binary(
+        self.users = _copy_columns(
             _sql("SELECT id, hashtext(COALESCE(region_id, '')) FROM {user} WHERE role = %s AND is_active"),
             [("id", ">i8"), ("region", ">i4")],
-            [Role.WORKER.value],
-            db,
-        )
-        self.pairs = _copy_binary(
-            _sql("SELECT workerprofile_id, hashtext(occupation_id) FROM {through}"),
-            [("pk", ">i8"), ("code", ">i4")],
+            params=[Role.WORKER.value],
             db=db,
         )
 
-    def result(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        def trades(rows: npt.NDArray[Any]) -> dict[str, npt.NDArray[Any]]:
+            return {
+                "pk": rows["pk"].astype(np.int64),
+                "code": _lookup(rows["code"], self.code_index, -1, np.int32),
+            }
+
+        self.pairs = _copy_columns(
+            _sql("SELECT workerprofile_id, hashtext(occupation_id) FROM {through}"),
+            [("pk", ">i8"), ("code", ">i4")],
+            trades,
+            db=db,
+        )
+
+    def result(self) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]:
         if self.thread is not None:
             self.thread.join()
         if self.error is not None:
@@ -540,15 +626,61 @@ def _load_worker_columns_copy(*, now: dt.datetime | None = None) -> WorkerColumn
 
     Text columns travel as 32-bit hashes (``hashtext``, ``jsonb_hash``) resolved through their few
     distinct values. Profiles and active worker accounts are read apart and matched in numpy (cheaper
-    than the server's join of two million-row tables); the county centre comes from a dict."""
+    than the server's join of two million-row tables); the county centre comes from a small table.
+
+    Memory (issue 4: at most 500 MiB resident with the engine's build): the stream is parsed a chunk at a
+    time straight into the columns handed over, in the dtypes the engine keeps (int64, float64), so it
+    takes them without copying; only the two columns it reads once are smaller (``area``, which it does
+    not read, and ``occupation_codes``). Intermediates go as soon as they are used."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    with connections[WorkerProfile.objects.db].cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "SELECT code, hashtext(code), latitude, longitude FROM {division}"
+                " UNION ALL SELECT '', hashtext(''), NULL, NULL"
+            )
+        )
+        divisions = cursor.fetchall()
+        cursor.execute("SELECT m, hashtext(m) FROM unnest(%s::text[]) m", [list(TRAVEL_MODES)])
+        modes = _by_hash(cursor.fetchall())
+        cursor.execute("SELECT t, hashtext(t) FROM unnest(%s::text[]) t", [[str(t) for t in WageType]])
+        wage_types = _by_hash(cursor.fetchall())
+        cursor.execute(_sql("SELECT code, hashtext(code) FROM {occupation} ORDER BY code"))
+        occupations = _by_hash(cursor.fetchall())
+    region_codes = _by_hash((code, h) for code, h, _lat, _lon in divisions)
+    mode_of = {h: TRAVEL_MODES.index(m) for h, m in modes.items()}
+    wage_kind_of = {h: {"hour": 1, "day": 2}.get(t, 0) for h, t in wage_types.items()}
+    cycle = TRAVEL_MODES.index("cycle")
+    firsts: dict[str, dict[int, int]] = {"availability": {}, "groups": {}}
+
+    def profile_chunk(rows: npt.NDArray[Any]) -> dict[str, npt.NDArray[Any]]:
+        pk = rows["pk"].astype(np.int64)
+        for name, first in firsts.items():
+            _note_firsts(first, rows[name], pk)
+        minutes = rows["minutes"].astype(np.float64)
+        minutes[~(minutes > 0)] = 15.0
+        wage = rows["wage"].astype(np.int64)
+        wage_kind = _lookup(rows["wage_type"], wage_kind_of, 0, np.int8)
+        return {
+            "pk": pk,
+            "user_id": rows["user_id"].astype(np.int64),
+            "lat": rows["lat"].astype(np.float64),
+            "lon": rows["lon"].astype(np.float64),
+            "mode": _lookup(rows["mode"], mode_of, cycle),
+            "minutes": minutes,
+            "hourly": np.where(wage_kind == 1, wage, np.where(wage_kind == 2, wage // HOURS_PER_DAY, 0)),
+            "now_ok": rows["now_ok"].astype(np.bool_),
+            "availability": rows["availability"].astype(np.int32),
+            "groups": rows["groups"].astype(np.int32),
+        }
+
     # Accounts and trades meanwhile on a second connection (the server works on both at once).
-    side = _SideCopies()
+    side = _SideCopies({h: i for i, h in enumerate(occupations)})
     if not side.start():
         side.run()
     try:
-        profiles = _copy_binary(
+        profiles = _copy_columns(
             _sql(
                 """SELECT id, user_id, COALESCE(latitude, 'NaN'), COALESCE(longitude, 'NaN'),
                 hashtext(travel_mode), travel_minutes, expected_wage_fen,
@@ -568,116 +700,104 @@ def _load_worker_columns_copy(*, now: dt.datetime | None = None) -> WorkerColumn
                 ("availability", ">i4"),
                 ("groups", ">i4"),
             ],
+            profile_chunk,
         )
     finally:
         users, pairs = side.result()
-    # Eligible: the profile's account is an active worker's (``eligible_profiles``).
-    sorted_users = users["id"].astype(np.int64)
-    user_regions = users["region"].astype(np.int32)
-    by_user = _sorting(sorted_users)
-    if by_user is not None:
-        sorted_users, user_regions = sorted_users[by_user], user_regions[by_user]
-    del users, by_user
-    profile_users = profiles["user_id"].astype(np.int64)
-    at = np.clip(np.searchsorted(sorted_users, profile_users), 0, max(len(sorted_users) - 1, 0))
-    eligible = sorted_users[at] == profile_users if len(sorted_users) else np.zeros(len(profiles), np.bool_)
-    region_hash = user_regions[at[eligible]] if len(sorted_users) else np.zeros(0, np.int32)
-    # Native columns of the eligible rows; the COPY buffer (a hundred bytes a row) goes at once.
-    rows = {
-        name: profiles[name][eligible].astype(profiles.dtype[name].newbyteorder("="))
-        for name in profiles.dtype.names or ()
-        if not name.endswith("_len") and name != "n"
-    }
-    del profiles, profile_users, at, eligible, sorted_users, user_regions
-    pks = rows["pk"].astype(np.int64)
 
-    with connections[WorkerProfile.objects.db].cursor() as cursor:
-        cursor.execute(
-            _sql(
-                "SELECT code, hashtext(code), latitude, longitude FROM {division}"
-                " UNION ALL SELECT '', hashtext(''), NULL, NULL"
-            )
-        )
-        divisions = cursor.fetchall()
-        cursor.execute("SELECT m, hashtext(m) FROM unnest(%s::text[]) m", [list(TRAVEL_MODES)])
-        modes = _by_hash(cursor.fetchall())
-        cursor.execute("SELECT t, hashtext(t) FROM unnest(%s::text[]) t", [[str(t) for t in WageType]])
-        wage_types = _by_hash(cursor.fetchall())
-        cursor.execute(_sql("SELECT code, hashtext(code) FROM {occupation} ORDER BY code"))
-        occupations = _by_hash(cursor.fetchall())
-    region_codes = _by_hash((code, h) for code, h, _lat, _lon in divisions)
+    # Eligible: the profile's account is an active worker's (``eligible_profiles``); the account's county
+    # (a row of ``divisions``; the last row for none) gives the centre and the area.
+    user_ids, user_regions = users.pop("id"), users.pop("region")
+    by_user = _sorting(user_ids)
+    if by_user is not None:
+        user_ids, user_regions = user_ids[by_user], user_regions[by_user]
+    del by_user
+    region_row = {h: i for i, (_code, h, _lat, _lon) in enumerate(divisions)}
+    user_division = _lookup(user_regions, region_row, len(divisions), np.int32)
+    del user_regions
+    ids = profiles["user_id"]
+    if len(user_ids):
+        at = np.clip(np.searchsorted(user_ids, ids), 0, len(user_ids) - 1)
+        eligible = user_ids[at] == ids
+        division = user_division[at]
+        del at
+    else:
+        eligible = np.zeros(len(ids), np.bool_)
+        division = np.full(len(ids), len(divisions), np.int32)
+    del user_ids, user_division, ids
+    # Position: the profile's own, else the county centre (both or neither, as ``load_workers``); no
+    # position and no centre: nowhere to measure from.
+    centre_lat = np.array([np.nan if d[2] is None else d[2] for d in divisions] + [np.nan])
+    centre_lon = np.array([np.nan if d[3] is None else d[3] for d in divisions] + [np.nan])
+    centred = ~(np.isnan(centre_lat) | np.isnan(centre_lon))
+    lat, lon = profiles["lat"], profiles["lon"]
+    missing = np.isnan(lat) | np.isnan(lon)
+    keep = eligible & (~missing | centred[division])
+    del eligible
+    lat[missing] = centre_lat[division[missing]]
+    lon[missing] = centre_lon[division[missing]]
+    del lat, lon, missing
+    if not keep.all():
+        for name in list(profiles):
+            profiles[name] = profiles[name][keep]
+        division = division[keep]
+    del keep
+    # Areas: a county's city, per distinct county.
+    area_index: dict[str, int] = {}
+    per_division = [area_index.setdefault(area_of(region_codes[d[1]]), len(area_index)) for d in divisions]
+    area = np.array([*per_division, area_index.setdefault("", len(area_index))], dtype=np.int32)[division]
+    del division
 
     # Stated slots per distinct availability; "available now" adds today's (as ``availability_mask``).
     stated = {
         h: availability_mask(json.loads(text) if text else {}, False, today, for_today=False)
-        for h, text in _texts(rows["availability"], pks, "availability", "::text", "jsonb_hash").items()
+        for h, text in _texts(firsts["availability"], "availability", "::text", "jsonb_hash").items()
     }
-    availability = _lookup(rows["availability"], stated, ALL_SLOTS)
-    availability = np.where(rows["now_ok"], availability | day_mask(today.isoweekday()), availability)
-    groups = _texts(rows["groups"], pks, "groups", "", "hashtext")
+    availability = _lookup(profiles.pop("availability"), stated, ALL_SLOTS)
+    np.bitwise_or(availability, day_mask(today.isoweekday()), out=availability, where=profiles.pop("now_ok"))
+    groups = _texts(firsts["groups"], "groups", "", "hashtext")
     priority_of = {h: int(any(x in PRIORITY_GROUPS for x in g.split(","))) for h, g in groups.items()}
-    priority = _lookup(rows["groups"], priority_of, 0).astype(np.bool_)
+    priority = _lookup(profiles.pop("groups"), priority_of, 0, np.bool_)
 
-    # Position: the profile's own, else the county centre (both or neither, as ``load_workers``).
-    region_row = {h: i for i, (_code, h, _lat, _lon) in enumerate(divisions)}
-    region_of = _lookup(region_hash, region_row, len(divisions))
-    centre_lat = np.array([np.nan if d[2] is None else d[2] for d in divisions] + [np.nan])
-    centre_lon = np.array([np.nan if d[3] is None else d[3] for d in divisions] + [np.nan])
-    own = ~(np.isnan(rows["lat"]) | np.isnan(rows["lon"]))
-    lat = np.where(own, rows["lat"], centre_lat[region_of])
-    lon = np.where(own, rows["lon"], centre_lon[region_of])
-    keep = ~(np.isnan(lat) | np.isnan(lon))
-    if not keep.all():
-        rows = {name: column[keep] for name, column in rows.items()}
-        lat, lon, availability, priority, region_of = (
-            lat[keep],
-            lon[keep],
-            availability[keep],
-            priority[keep],
-            region_of[keep],
-        )
-        pks = pks[keep]
-    ids = rows["user_id"].astype(np.int64)
-    # Areas: a county's city, per distinct county.
-    area_index: dict[str, int] = {}
-    per_division = [area_index.setdefault(area_of(region_codes[d[1]]), len(area_index)) for d in divisions]
-    area = np.array([*per_division, area_index.setdefault("", len(area_index))], dtype=np.int64)[region_of]
-    cycle = TRAVEL_MODES.index("cycle")
-    mode = _lookup(rows["mode"], {h: TRAVEL_MODES.index(m) for h, m in modes.items()}, cycle)
-    wage_kind = _lookup(
-        rows["wage_type"], {h: {"hour": 1, "day": 2}.get(t, 0) for h, t in wage_types.items()}, 0
-    )
-    wage = rows["wage"].astype(np.int64)
-    hourly = np.where(wage_kind == 1, wage, np.where(wage_kind == 2, wage // HOURS_PER_DAY, 0))
-    minutes = rows["minutes"].astype(np.float64)
+    # Occupations: (profile pk, trade) pairs mapped onto rows by the profile pk.
+    pks = profiles.pop("pk")
+    order = _sorting(pks)
+    sorted_pks = pks if order is None else pks[order]
+    del pks
+    pair_pks, pair_codes = pairs.pop("pk"), pairs.pop("code")
+    if len(sorted_pks):
+        at = np.clip(np.searchsorted(sorted_pks, pair_pks), 0, len(sorted_pks) - 1)
+        known = (sorted_pks[at] == pair_pks) & (pair_codes >= 0)
+        at = at[known]
+        occupation_rows = at if order is None else order[at]
+        occupation_codes = pair_codes[known]
+        del at, known
+    else:
+        occupation_rows = np.zeros(0, np.int64)
+        occupation_codes = np.zeros(0, np.int32)
+    del sorted_pks, order, pair_pks, pair_codes
+
+    ids = profiles.pop("user_id")
     facts = worker_facts(None)
     last = _spread(ids, {k: v.timestamp() for k, v in facts.last_gig.items()}, np.nan, np.float64)
     days = np.where(np.isnan(last), -1, np.maximum(0, (now.timestamp() - np.nan_to_num(last)) // 86400))
-    # Occupations: (profile pk, code hash) pairs mapped onto rows by the profile pk.
-    codes = list(occupations.values())
-    pair_codes = _lookup(pairs["code"], {h: i for i, h in enumerate(occupations)}, -1)
-    pair_pks = pairs["pk"].astype(np.int64)
-    order = _sorting(pks)
-    sorted_pks = pks if order is None else pks[order]
-    at = np.clip(np.searchsorted(sorted_pks, pair_pks), 0, max(len(pks) - 1, 0))
-    known = (sorted_pks[at] == pair_pks) & (pair_codes >= 0) if len(pks) else np.zeros(len(pairs), np.bool_)
-    rows_of_pair = at if order is None else order[at]
+    del last
     return WorkerColumns(
         id=ids,
-        latitude=lat,
-        longitude=lon,
-        travel_mode=mode,
-        travel_minutes=np.where(minutes > 0, minutes, 15.0),
-        min_hourly_fen=hourly,
+        latitude=profiles.pop("lat"),
+        longitude=profiles.pop("lon"),
+        travel_mode=profiles.pop("mode"),
+        travel_minutes=profiles.pop("minutes"),
+        min_hourly_fen=profiles.pop("hourly"),
         availability=availability,
         completed=_spread(ids, facts.completed, 0, np.int64),
         no_shows=_spread(ids, facts.no_shows, 0, np.int64),
         rating=_spread(ids, facts.rating, np.nan, np.float64),
         days_since_last_gig=days.astype(np.int64),
         priority=priority,
-        occupation_rows=rows_of_pair[known],
-        occupation_codes=pair_codes[known],
-        codes=codes,
+        occupation_rows=occupation_rows,
+        occupation_codes=occupation_codes,
+        codes=list(occupations.values()),
         area=area,
         areas=list(area_index) or [""],
     )
@@ -688,9 +808,11 @@ def _load_worker_columns_rows(*, now: dt.datetime | None = None) -> WorkerColumn
     now = now or timezone.now()
     convert = _Converter(WorkerFacts({}, {}, {}, {}), now, for_today=False)
     cycle = TRAVEL_MODES.index("cycle")
+    # The profile's position, else the county centre: both or neither, as ``load_workers``.
+    own = models.Q(latitude__isnull=False, longitude__isnull=False)
     qs = eligible_profiles().annotate(
-        lat=Coalesce("latitude", "user__region__latitude"),
-        lon=Coalesce("longitude", "user__region__longitude"),
+        lat=models.Case(models.When(own, then="latitude"), default="user__region__latitude"),
+        lon=models.Case(models.When(own, then="longitude"), default="user__region__longitude"),
         mode=models.Case(
             *(models.When(travel_mode=m, then=models.Value(i)) for i, m in enumerate(TRAVEL_MODES)),
             default=models.Value(cycle),

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from lingong.accounts.models import User
 from lingong.core.models import Division, Occupation
-from lingong.market.models import Engagement, GigPost, WorkerProfile
+from lingong.market.models import Engagement, GigPost, Rating, WorkerProfile
 from lingong.market.services import hiring, posts, profiles
 from lingong.market.tests.conftest import PostMaker
 from lingong.matching import feed
-from lingong.matching.engine import day_mask, slot_bit
+from lingong.matching.engine import TRAVEL_MODES, Worker, day_mask, slot_bit
 from lingong.matching.index import get_index
 from lingong.matching.selectors import gigs_for_worker
 from lingong.matching.tests.conftest import NANNY, MakeWorker, at_square
@@ -222,3 +222,128 @@ def test_the_bulk_columns_outside_a_transaction_read_on_two_connections(
     for post in feed.load_posts():
         assert bulk.top_workers(post, 10) == one_by_one.top_workers(post, 10)
         assert one_by_one.top_workers(post, 10)
+
+
+def _mixed_workers(employer: User, make_worker: MakeWorker, make_gig: PostMaker) -> None:
+    """Workers that exercise every column of the bulk loaders: positions own and of the county, a closed
+    account, modes, wage kinds, stated and unstated times, groups, trades (none, one, two) and facts."""
+    make_worker("甲", km=0.5, expected_wage_fen=2500, groups=",recent_graduate,")
+    make_worker("乙", km=1.5, minutes=20, mode="walk", trades=("4-09-08-02", NANNY))
+    make_worker("丙", km=2, mode="drive", expected_wage_fen=24000, groups=",migrant_worker,")
+    make_worker("丁", km=1, available_now=False, trades=())
+    make_worker("戊", km=3, mode="rocket", minutes=0, region="tiexi")  # unknown mode, no budget stated
+    centred = make_worker("己", km=1, groups=",veteran,disabled,", region="tiexi")
+    closed = make_worker("庚", km=1)
+    WorkerProfile.objects.filter(user=centred).update(latitude=None)  # half a position: the county's
+    User.objects.filter(pk=closed.pk).update(is_active=False)
+    WorkerProfile.objects.filter(user__display_name="乙").update(availability={"1": ["08:00-12:00"]})
+    WorkerProfile.objects.filter(user__display_name="丁").update(availability={"6": ["18:00-22:00"]})
+    WorkerProfile.objects.filter(user__display_name="丙").update(expected_wage_type="hour")
+    WorkerProfile.objects.filter(user__display_name="甲").update(expected_wage_type="piece")
+    for name, status in (("甲", "completed"), ("乙", "no_show"), ("甲", "confirmed")):
+        post = make_gig(employer, **at_square(headcount=1))
+        engagement = hiring.apply(actor=User.objects.get(display_name=name), post_id=post.pk)
+        hiring.confirm_worker(actor=employer, engagement_id=engagement.pk)
+        Engagement.objects.filter(pk=engagement.pk).update(status=status)
+        if status == "completed":
+            Rating.objects.create(engagement=engagement, rater=employer, ratee=engagement.worker, stars=4)
+
+
+def _by_worker(columns: Any) -> dict[str, Any]:
+    """The loaded columns as plain values per worker id (row order and code numbering aside)."""
+    ids = np.asarray(columns.id).tolist()
+    codes: dict[int, list[str]] = {i: [] for i in ids}
+    for row, code in zip(
+        np.asarray(columns.occupation_rows).tolist(),
+        np.asarray(columns.occupation_codes).tolist(),
+        strict=True,
+    ):
+        codes[ids[row]].append(columns.codes[code])
+    fields = [
+        "latitude",
+        "longitude",
+        "travel_mode",
+        "travel_minutes",
+        "min_hourly_fen",
+        "availability",
+        "completed",
+        "no_shows",
+        "rating",
+        "days_since_last_gig",
+        "priority",
+    ]
+    values = {name: np.asarray(getattr(columns, name)).tolist() for name in fields}
+    areas = [columns.areas[a] for a in np.asarray(columns.area).tolist()]
+    return {
+        worker: (
+            tuple("nan" if v != v else v for v in (values[name][row] for name in fields)),  # NaN == NaN here
+            sorted(codes[worker]),
+            areas[row],
+        )
+        for row, worker in enumerate(ids)
+    }
+
+
+def _one_by_one(workers: list[Worker]) -> dict[int, Any]:
+    """``load_workers``' values in ``_by_worker``'s form."""
+    return {
+        w.id: (
+            (
+                w.latitude,
+                w.longitude,
+                TRAVEL_MODES.index(w.travel_mode),
+                w.travel_minutes,
+                w.min_hourly_fen or 0,
+                w.availability,
+                w.completed,
+                w.no_shows,
+                "nan" if w.rating is None else w.rating,
+                -1 if w.days_since_last_gig is None else w.days_since_last_gig,
+                bool(w.priority_groups),
+            ),
+            sorted(w.occupations),
+            w.area,
+        )
+        for w in workers
+    }
+
+
+def test_the_bulk_loaders_read_what_the_workers_one_by_one_say(
+    heping_employer: User, make_worker: MakeWorker, make_gig: PostMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Value for value: the bulk loader of this database, the row loader, and on PostgreSQL the COPY
+    loader however its stream is cut into chunks (a few bytes: every row is split)."""
+    _mixed_workers(heping_employer, make_worker, make_gig)
+    now = timezone.now()
+    expected = _one_by_one(feed.load_workers(now=now))
+    assert len(expected) == 6  # the closed account is not there
+    facts = [values for values, _codes, _area in expected.values()]
+    assert [sorted({f[i] for f in facts}, key=str) for i in (6, 7, 9)] == [[0, 1], [0, 1], [-1, 0]]
+    assert 4.0 in {f[8] for f in facts} and {f[2] for f in facts} == {0, 1, 3}  # rated; walk, cycle, drive
+    assert _by_worker(feed.load_worker_columns(now=now)) == expected
+    assert _by_worker(feed._load_worker_columns_rows(now=now)) == expected
+    if connection.vendor != "postgresql":
+        return
+    for chunk in (7, 100, 1000):
+        monkeypatch.setattr(feed, "COPY_CHUNK_BYTES", chunk)
+        assert _by_worker(feed._load_worker_columns_copy(now=now)) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY loader is PostgreSQL's")
+def test_a_copy_stopped_by_a_bad_chunk_leaves_the_connection_usable(
+    make_worker: MakeWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in "甲乙丙":
+        make_worker(name)
+    monkeypatch.setattr(feed, "COPY_CHUNK_BYTES", 50)
+
+    def refuse(rows: Any) -> dict[str, Any]:
+        raise ValueError("bad chunk")
+
+    with pytest.raises(ValueError, match="bad chunk"):
+        feed._copy_columns(feed._sql("SELECT id FROM {profile}"), [("id", ">i8")], refuse)
+    assert WorkerProfile.objects.count() == 3
+    WorkerProfile.objects.filter(user__display_name="乙").update(latitude=None)
+    with pytest.raises(ValueError, match="NULL or not"):  # a NULL is refused, not misread
+        feed._copy_columns(feed._sql("SELECT latitude FROM {profile} ORDER BY id"), [("lat", ">f8")])
+    assert WorkerProfile.objects.filter(latitude__isnull=True).count() == 1
