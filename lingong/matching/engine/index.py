@@ -1,9 +1,11 @@
 """Indexes of workers and of open posts: top-k in a millisecond, kept current one record at a time.
 
 Layout (why it is fast): one row per (record, occupation code), in numpy columns sorted by a composite
-key (occupation key, reach tier, grid row, grid column). The occupation key is the code's minor group
-(its first 7 characters), so a query first narrows by occupation (the issue author measured that 3-6x
-faster than narrowing by place first), then reads, per key and tier, a few contiguous slices (the grid
+key (occupation key, reach tier, grid row, grid column). The occupation key is the code itself for
+workers (the exactly fitting codes are read first, the related ones only if they can still make the
+top k: a branch and bound, ``WorkerIndex._gather``) and the code's minor group for posts, so a query
+first narrows by occupation (the issue author measured that 3-6x faster than narrowing by place
+first), then reads, per key and tier, a few contiguous slices (the grid
 rows around the point, each cut to the columns the reach circle crosses on that row), found with one
 ``searchsorted``. Workers sit in reach tiers whose grid cell is half the tier's longest reach, so a few
 long-reach drivers do not widen everybody's search. The fields a query reads are packed side by side
@@ -16,9 +18,11 @@ full it is merged into the sorted columns (one sort; amortised over the delta's 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from dataclasses import fields
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -64,30 +68,68 @@ _TIER_BITS = 4
 _TIERS = np.asarray(TIERS_KM)
 _TIER_IDS = np.arange(len(TIERS_KM), dtype=np.int64)
 _CELLS = _TIERS * _CELL_FRACTION
-#: Grid rows a query may need per tier: a span of 2 reaches is 2 / _CELL_FRACTION cells, so at most one
-#: row more (and one spare).
-_ROW_SPAN = np.arange(int(2 / _CELL_FRACTION) + 2, dtype=np.int64)
 #: Bounds are widened by this factor so a worker at exactly the reach is never lost to rounding.
 _MARGIN = 1.0 + 1e-9
 _FIT_RULES: tuple[Fit, ...] = ("exact", "related", "learned")
-# A query's grid bounds for every tier at once (``WorkerIndex._bounds``): the lower and the upper edge of
-# the reach, in degrees of latitude and km of longitude, and the grid scales, as ``_cell`` computes them.
-_SIGNED_DLAT = np.concatenate([-(_TIERS * _MARGIN / KM_PER_DEGREE), _TIERS * _MARGIN / KM_PER_DEGREE])
-_SIGNED_DKM = np.concatenate([-(_TIERS * _MARGIN), _TIERS * _MARGIN])
-_LAT_SCALE2 = np.tile(KM_PER_DEGREE / _CELLS, 2)
-_LON_SCALE2 = np.tile(KM_PER_DEGREE * _COS_MAX_LAT / _CELLS, 2)
-#: The tier's field of the composite key plus the grid offsets of the row and column fields.
-_TIER_FIELD = (_TIER_IDS << (2 * _GRID_BITS)) + (_GRID_OFFSET << _GRID_BITS) + _GRID_OFFSET
-#: Per (tier, grid row of the span), flattened: the grid scales, the cell size and the squared reach.
-_LAT_SCALE_T = np.repeat(KM_PER_DEGREE / _CELLS, _ROW_SPAN.size)
-_LON_SCALE_T = np.repeat(KM_PER_DEGREE * _COS_MAX_LAT / _CELLS, _ROW_SPAN.size)
-_CELL_T = np.repeat(_CELLS, _ROW_SPAN.size)
-_REACH2_T = np.repeat((_TIERS * _MARGIN) ** 2, _ROW_SPAN.size)
-_TIER_FIELD_T = np.repeat(_TIER_FIELD, _ROW_SPAN.size)
-_SIDES = np.array([[-1.0], [1.0]])
-#: Added to the (lower, upper) column bounds: the upper bound is searched as one past it ("left").
-_COLUMN_END = np.array([[0], [1]], dtype=np.int64)
+#: Grid rows a query may need per tier: a span of 2 reaches is 2 / _CELL_FRACTION cells, so at most one
+#: row more (and one spare).
+_SPAN = np.arange(int(2 / _CELL_FRACTION) + 2, dtype=np.float64)
+
+
+class _TierGrid(NamedTuple):
+    """A query's grid constants for some tiers (``WorkerIndex._bounds``), one row per tier: the reach
+    (widened by the margin) in km and in grid cells, the grid scales as ``_cell`` computes them, the
+    tier's field of the composite key plus the grid offsets of the row and column, and whether the
+    tier's reach is capped (``MAX_REACH_KM``: its workers' travel time is not bounded by their reach,
+    so ``_gather`` never shrinks its circle)."""
+
+    radius: F64
+    cell_km: F64
+    radius_cells: F64
+    radius2: F64
+    rows_per_degree: F64
+    columns_per_degree: F64
+    tier_base: F64
+    capped: npt.NDArray[np.bool_]
+
+
+@functools.cache
+def _tier_grid(tiers: tuple[int, ...]) -> _TierGrid:
+    t = np.asarray(tiers, dtype=np.int64)
+    radius = (_TIERS[t] * _MARGIN)[:, None]
+    cell_km = _CELLS[t][:, None]
+    base = (t << (2 * _GRID_BITS)) + (_GRID_OFFSET << _GRID_BITS) + _GRID_OFFSET
+    return _TierGrid(
+        radius=radius,
+        cell_km=cell_km,
+        radius_cells=radius / cell_km,
+        radius2=radius * radius,
+        rows_per_degree=KM_PER_DEGREE / cell_km,
+        columns_per_degree=KM_PER_DEGREE * _COS_MAX_LAT / cell_km,
+        tier_base=base.astype(np.float64)[:, None],
+        capped=(_TIERS[t] >= MAX_REACH_KM)[:, None],
+    )
+
+
+#: Lower and upper side of the circle on a row.
+_SIDES = np.array([-1.0, 1.0])[:, None, None]
+#: The exactly fitting codes are read first, the others after only if they can still make the top k,
+#: when the first read has at least this many rows per worker asked for; with fewer, the k-th best is
+#: seldom high enough to skip the others, and one pass over every code costs less than two.
+_ROUNDS_MIN_ROWS = 50
 _PLAN_CACHE_SIZE = 4096
+#: Scores are compared with bounds computed in floating point: a bound is raised by this much (relative)
+#: so that rounding never prunes a row that could tie.
+_BOUND_SLACK = 1e-9
+
+
+class _WorkerPlan(NamedTuple):
+    """What a post's code asks of the worker index: the codes to read, grouped by fit (best first), and
+    the fit and rule of every code id (0 and -1 where it does not fit)."""
+
+    groups: tuple[tuple[I64, float], ...]
+    fit: F64
+    rule: npt.NDArray[np.int8]
 
 
 def _cell(latitude: float | F64, longitude: float | F64, size_km: float | F64) -> tuple[Any, Any]:
@@ -289,18 +331,13 @@ class _Store:
         idx = np.arange(total, dtype=np.int64) + np.repeat(start - (ends - lengths), lengths)
         return idx[self.main_alive[idx]]
 
-    def main_ranges_at(self, bounds: I64) -> I64:
-        """Rows of the main columns in ``[lo, hi)`` for each pair of ``bounds`` (all the ``lo``, then all
-        the ``hi``, as composite keys), alive or not."""
+    def locate(self, bounds: I64) -> tuple[I64, I64]:
+        """The main columns' slices ``[lo, hi)`` for each pair of ``bounds`` (all the ``lo``, then all the
+        ``hi``, as composite keys): their first rows and lengths."""
         found = self.main["skey"].searchsorted(bounds)
         m = len(found) // 2
         start = found[:m]
-        lengths = found[m:] - start
-        ends = np.cumsum(lengths)
-        total = int(ends[-1]) if m else 0
-        if total == 0:
-            return np.empty(0, np.int64)
-        return np.arange(total, dtype=np.int64) + np.repeat(start - (ends - lengths), lengths)
+        return start, found[m:] - start
 
     def delta_in_keys(self, keys: I64) -> I64:
         n = self.n_delta
@@ -308,6 +345,15 @@ class _Store:
             return np.empty(0, np.int64)
         hit = self.delta_alive[:n] & np.isin(self.delta["key"][:n], keys)
         return np.flatnonzero(hit)
+
+
+def _expand(start: I64, lengths: I64) -> I64:
+    """The rows of the slices ``start``, ``lengths`` (``_Store.locate``), in order."""
+    ends = lengths.cumsum()
+    total = int(ends[-1]) if len(ends) else 0
+    if total == 0:
+        return np.empty(0, np.int64)
+    return cast(I64, np.arange(total, dtype=np.int64) + (start - (ends - lengths)).repeat(lengths))
 
 
 _WORKER_COLUMNS: dict[str, Any] = {
@@ -350,22 +396,34 @@ _LAT, _LON, _REACH, _CODE, _AVAIL, _MINW, _SPEED, _BUDGET, _REL, _RAT, _DAYS, _P
 )
 
 
-def _top(score: F64, minutes: F64, ids: I64, rule: npt.NDArray[np.int8], k: int, per_id: int) -> I64:
+def _top(
+    score: F64,
+    minutes: F64,
+    ids: I64,
+    rule: npt.NDArray[np.int8],
+    k: int,
+    per_id: int,
+    cut: float | None = None,
+) -> I64:
     """Positions of the best ``k`` distinct ids: score desc, minutes asc, id asc (ids repeat at most
-    ``per_id`` times, so the best ``k * per_id`` rows, ties at the cut included, hold them)."""
+    ``per_id`` times, so the best ``k * per_id`` rows, ties at the cut included, hold them). ``cut``:
+    that many-th best score if already known (``_kth_floor``)."""
     n = len(score)
     if k <= 0 or n == 0:
         return np.empty(0, np.int64)
     m = k * per_id
     if n > m:
-        cut = np.partition(score, n - m)[n - m]
-        pos = np.flatnonzero(score >= cut)
+        if cut is None:
+            part = score.copy()
+            part.partition(n - m)
+            cut = float(part[n - m])
+        pos = (score >= cut).nonzero()[0]
     else:
         pos = np.arange(n)
+    if per_id == 1:
+        return pos[np.lexsort((ids.take(pos), minutes.take(pos), -score.take(pos)))][:k]
     # The rule only orders two rows of one worker with equal scores (exact before related before learned).
     pos = pos[np.lexsort((rule.take(pos), ids.take(pos), minutes.take(pos), -score.take(pos)))]
-    if per_id == 1:
-        return pos[:k]
     # Each id's first row in that order is its best: keep those, in order.
     chosen: list[int] = []
     seen: set[int] = set()
@@ -394,8 +452,10 @@ class WorkerIndex:
         self.relations = relations
         self._catalogue = _Catalogue()
         self._store = _Store(_WORKER_COLUMNS, delta_capacity, _PACKED)
-        self._plans: dict[tuple[str, float, float], tuple[I64, F64, npt.NDArray[np.int8]]] = {}
+        self._plans: dict[tuple[str, float, float], _WorkerPlan] = {}
         self._per_id = 1
+        #: The reach tiers some worker is (or was) in, ascending.
+        self._tiers: tuple[int, ...] = ()
         unique = {w.id: w for w in workers}
         rows = [row for w in unique.values() for row in self._rows(w)]
         columns = {
@@ -431,13 +491,20 @@ class WorkerIndex:
         catalogue = index._catalogue
         code_map = np.array([catalogue.code(c) for c in columns.codes] or [0], dtype=np.int64)
         occ_codes = code_map[np.asarray(columns.occupation_codes, dtype=np.int64)]
+        # One row per (worker, code), as ``_rows`` keeps: a query that reads one code then sees each
+        # worker at most once.
+        # (np.unique hashes: seconds at 1,000,000 rows; pairs usually come sorted, checked in one pass.)
+        pairs = occ_rows * (len(catalogue.codes) + 1) + occ_codes
+        if len(pairs) > 1 and not (pairs[1:] > pairs[:-1]).all():
+            pairs = np.sort(pairs)
+            pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+            occ_rows, occ_codes = np.divmod(pairs, len(catalogue.codes) + 1)
         # Workers with no occupation keep one row under key 0, so they are known but never matched.
         has_code = np.zeros(n, bool)
         has_code[occ_rows] = True
         bare = np.flatnonzero(~has_code)
         rows = np.concatenate([occ_rows, bare])
         codes = np.concatenate([occ_codes, np.zeros(len(bare), np.int64)])
-        keys = np.asarray(catalogue.code_key, dtype=np.int64)[codes]
         tier = np.searchsorted(np.asarray(TIERS_KM), reach, "left")
         cy = np.empty(n, np.int64)
         cx = np.empty(n, np.int64)
@@ -458,7 +525,9 @@ class WorkerIndex:
             "days": np.asarray(columns.days_since_last_gig, dtype=np.int64),
             "prio": np.asarray(columns.priority, dtype=np.bool_),
         }
-        skey = _compose(keys, tier[rows], cy[rows], cx[rows])
+        # Rows are keyed by the code itself (not its minor group), so a query reads the exactly fitting
+        # codes first and the related ones only when they could still make the top k.
+        skey = _compose(codes, tier[rows], cy[rows], cx[rows])
         order = np.argsort(skey, kind="stable")
         picked = rows[order]
         # The packed columns are written in place, one column at a time: the process never holds every
@@ -470,8 +539,9 @@ class WorkerIndex:
             (packed if values.dtype.kind == "f" else ints)[:, j] = values
             del values
         del full
-        out = {"key": keys[order], "skey": skey[order]}
+        out = {"key": codes[order], "skey": skey[order]}
         index._per_id = max(1, int(np.bincount(rows).max(initial=1)))
+        index._tiers = tuple(np.flatnonzero(np.bincount(tier, minlength=len(TIERS_KM))).tolist())
         index._store.load(out, n, presorted=True, packed=packed)
         return index
 
@@ -490,6 +560,8 @@ class WorkerIndex:
         if len(self._catalogue.codes) != n_before:
             self._plans.clear()
         self._per_id = max(self._per_id, len(codes))
+        if tier not in self._tiers:
+            self._tiers = tuple(sorted({*self._tiers, tier}))
         common = {
             "rid": worker.id,
             "lat": worker.latitude,
@@ -506,9 +578,8 @@ class WorkerIndex:
         }
         rows = []
         for code in codes:
-            key = self._catalogue.code_key[code]
             rows.append(
-                {**common, "code": code, "key": key, "skey": int(_compose(key, tier, int(cy), int(cx)))}
+                {**common, "code": code, "key": code, "skey": int(_compose(code, tier, int(cy), int(cx)))}
             )
         return rows
 
@@ -536,8 +607,8 @@ class WorkerIndex:
 
     # --- queries ---
 
-    def _plan(self, post_code: str, weights: Weights) -> tuple[I64, F64, npt.NDArray[np.int8]]:
-        """The keys to read for a post's code, and the fit (and rule) of every code under them."""
+    def _plan(self, post_code: str, weights: Weights) -> _WorkerPlan:
+        """The codes to read for a post's code, by fit, and the fit (and rule) of every code."""
         cache_key = (post_code, weights.related_fit, weights.learned_fit)
         plan = self._plans.get(cache_key)
         if plan is not None:
@@ -549,37 +620,60 @@ class WorkerIndex:
         keys = sorted(catalogue.key_ids[k] for k in wanted if k in catalogue.key_ids and k)
         fit = np.zeros(len(catalogue.codes))
         rule = np.full(len(catalogue.codes), -1, np.int8)
+        by_fit: dict[float, list[int]] = {}
         for key in keys:
             for code in catalogue.codes_by_key[key]:
                 value, name = code_fit(catalogue.codes[code], post_code, weights, self.relations)
                 if name is not None and value > 0:
                     fit[code] = value
                     rule[code] = _FIT_RULES.index(name)
-        plan = (np.asarray(keys, dtype=np.int64), fit, rule)
+                    by_fit.setdefault(value, []).append(code)
+        groups = tuple(
+            (np.asarray(sorted(codes), dtype=np.int64), value)
+            for value, codes in sorted(by_fit.items(), reverse=True)
+        )
+        plan = _WorkerPlan(groups, fit, rule)
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             self._plans.clear()
         self._plans[cache_key] = plan
         return plan
 
-    def _bounds(self, post: Post, keys: I64) -> I64:
+    def _bounds(self, post: Post, keys: I64, scale: float = 1.0) -> I64:
         """Search bounds of the slices to read: per key, tier and grid row within the tier's reach of the
         post, the first and one past the last composite key of the grid columns within the reach circle
-        on that row (all the lower bounds, then all the upper ones)."""
-        cy = np.floor((post.latitude + _SIGNED_DLAT) * _LAT_SCALE2).astype(np.int64)
-        n = len(_TIERS)
-        rows = cy[:n, None] + _ROW_SPAN[None, :]
-        used = (rows <= cy[n:, None]).ravel()
-        rows = rows.ravel()[used]
-        # The circle's half width on each row: at the row's latitude nearest the post (in cells, then km),
-        # so the slices follow the circle instead of its bounding box. The margin in the squared reach
-        # (2e-9 of it) dwarfs the rounding here.
-        at = post.latitude * _LAT_SCALE_T[used]
-        gap = np.maximum(np.maximum(rows - at, at - (rows + 1)), 0.0) * _CELL_T[used]
-        half = np.sqrt(np.maximum(_REACH2_T[used] - gap * gap, 0.0)) / km_per_degree_longitude(post.latitude)
-        cols = np.floor((post.longitude + half * _SIDES) * _LON_SCALE_T[used]).astype(np.int64)
-        # Fields do not overlap (the offsets keep them positive), so adding composes as ``_compose`` does.
-        bounds = (_TIER_FIELD_T[used] + (rows << _GRID_BITS)) + cols + _COLUMN_END
-        return ((keys << (_TIER_BITS + 2 * _GRID_BITS))[None, :, None] + bounds[:, None, :]).ravel()
+        on that row (all the lower bounds, then all the upper ones). ``scale`` < 1 shrinks the circles
+        (but the capped tier's, whose workers' travel time is not bounded by their reach).
+
+        Every tier has the same number of candidate rows (``_SPAN``), so each step is one numpy call over
+        all of them (each call costs about a microsecond whatever its size); a row beyond the circle gets
+        an empty range. The margin in the reach (1e-9 of it) dwarfs the rounding here."""
+        # Only the tiers some worker is in (``_tiers``): the others' slices would all be empty.
+        grid = _tier_grid(self._tiers)
+        radius_cells, radius2 = grid.radius_cells, grid.radius2
+        if scale < 1.0:
+            radius = np.where(grid.capped, grid.radius, grid.radius * scale)
+            radius_cells = radius / grid.cell_km
+            radius2 = radius * radius
+        at = post.latitude * grid.rows_per_degree
+        rows = np.floor(at - radius_cells) + _SPAN
+        # The circle's half chord on each row: at the row's latitude nearest the post (in cells, then km),
+        # so the slices follow the circle instead of its bounding box.
+        gap = np.maximum(rows - at, (at - 1.0) - rows)
+        np.maximum(gap, 0.0, out=gap)
+        gap *= grid.cell_km
+        gap *= gap
+        chord2 = radius2 - gap
+        half = np.sqrt(np.maximum(chord2, 0.0))
+        half *= grid.columns_per_degree / km_per_degree_longitude(post.latitude)
+        cols = np.floor(post.longitude * grid.columns_per_degree + half * _SIDES)
+        # Fields do not overlap (the offsets keep them positive), so adding composes as ``_compose`` does;
+        # the values stay far below 2**53, exact in floating point.
+        cols += rows * float(1 << _GRID_BITS) + grid.tier_base
+        # The upper bound is one past the last column (searched "left"): none past it on a row the circle
+        # misses, so its range is empty.
+        cols[1] += chord2 >= 0.0
+        bounds = cols.astype(np.int64).reshape(2, 1, -1)
+        return ((keys << (_TIER_BITS + 2 * _GRID_BITS))[:, None] + bounds).ravel()
 
     def _scan(
         self,
@@ -587,23 +681,28 @@ class WorkerIndex:
         idx: I64,
         alive: npt.NDArray[np.bool_] | None,
         post: Post,
-        plan: tuple[I64, F64, npt.NDArray[np.int8]],
+        plan: _WorkerPlan,
+        fit: float | None,
         weights: Weights,
         exclude: Collection[int],
     ) -> list[Any]:
-        """The eligible rows among ``rows`` (the ``_PACKED`` fields of the store's rows ``idx``), as the
-        ``_FOUND`` arrays. The filters run over every row read and select once; the score parts are
-        computed for the survivors only, with the operations of ``scoring``'s array functions in the
-        same order (so the scores are the same floats)."""
-        _, fit_by_code, rule_by_code = plan
+        """The eligible rows among ``rows`` (the ``_PACKED`` fields of the store's rows ``idx``, all of
+        codes that fit the post, by ``fit`` or else by ``plan.fit``), as the ``_FOUND`` arrays. The
+        filters run over every row read and select once; the score parts are computed for the survivors
+        only, with the operations of ``scoring``'s array functions in the same order (so the scores are
+        the same floats). Every numpy call costs a microsecond or so whatever its size, so the steps are
+        in place and few."""
         ints = rows.view(np.int64)
-        dy = (rows[:, _LAT] - post.latitude) * KM_PER_DEGREE
-        dx = (rows[:, _LON] - post.longitude) * km_per_degree_longitude(post.latitude)
-        d = np.sqrt(dx * dx + dy * dy)
-        code = ints[:, _CODE]
-        fit = fit_by_code.take(code)
+        # dy = (lat - post) * km, dx likewise, d = sqrt(dx * dx + dy * dy): in place, the same operations.
+        dy = rows[:, _LAT] - post.latitude
+        dy *= KM_PER_DEGREE
+        d = rows[:, _LON] - post.longitude
+        d *= km_per_degree_longitude(post.latitude)
+        d *= d
+        dy *= dy
+        d += dy
+        np.sqrt(d, out=d)
         ok = d <= rows[:, _REACH]
-        ok &= fit > 0
         ok &= (ints[:, _AVAIL] & post.schedule) != 0
         hourly = -1 if post.hourly_fen is None else post.hourly_fen
         if hourly >= 0:  # scoring.wage_ok_array: no expectation (<= 0) or paid at least that
@@ -612,7 +711,7 @@ class WorkerIndex:
             ok &= alive.take(idx)
         if exclude:
             ok &= ~np.isin(ints[:, _RID], np.fromiter(exclude, np.int64, len(exclude)))
-        sel = np.flatnonzero(ok)
+        sel = ok.nonzero()[0]
         kept = rows.take(sel, axis=0)
         kept_ints = kept.view(np.int64)
         d = d.take(sel)
@@ -623,7 +722,10 @@ class WorkerIndex:
         np.divide(minutes, kept[:, _BUDGET], out=travel)
         np.subtract(1.0, travel, out=travel)
         travel *= w.travel
-        np.multiply(w.skill, fit.take(sel), out=skill)
+        if fit is None:
+            np.multiply(w.skill, plan.fit.take(kept_ints[:, _CODE]), out=skill)
+        else:
+            skill.fill(w.skill * fit)
         if hourly < 0:
             wage.fill(w.wage * 0.5)
         else:
@@ -640,34 +742,91 @@ class WorkerIndex:
             wage *= w.wage
         np.multiply(w.reliability, kept[:, _REL], out=reliability)
         np.multiply(w.rating, kept[:, _RAT], out=rating)
-        days = kept_ints[:, _DAYS]
-        idle = days < 0
-        idle |= days >= w.idle_days
+        # days < 0 (never) or days >= idle_days, in one comparison: -1 read unsigned is above any bound.
+        if w.idle_days > 0:
+            idle = kept_ints[:, _DAYS].view(np.uint64) >= w.idle_days
+        else:
+            idle = np.ones(len(sel), bool)
         np.add(np.where(idle, w.idle, 0.0), np.where(kept_ints[:, _PRIO], w.priority, 0.0), out=fairness)
         score = travel + skill
         score += wage
         score += reliability
         score += rating
         score += fairness
-        rule = rule_by_code.take(code.take(sel))
-        return [kept_ints[:, _RID].copy(), score, minutes, d, rule, parts]
+        rule = plan.rule.take(kept_ints[:, _CODE])
+        return [kept_ints[:, _RID], score, minutes, d, rule, parts]
 
-    def _gather(self, post: Post, weights: Weights, exclude: Collection[int]) -> list[Any]:
+    def _gather(
+        self, post: Post, weights: Weights, exclude: Collection[int], k: int | None
+    ) -> tuple[list[Any], int, float | None]:
+        """The ``_FOUND`` arrays of the eligible rows that may make the best ``k`` (every eligible row if
+        ``k`` is None), how many rows one worker may have among them, and the (k x that)-th best score
+        if it was computed (for ``_top``).
+
+        Branch and bound over the groups of codes, best fit first: a group is read only while its best
+        possible score (``_score_bound``) reaches the k-th best found so far, so the related codes are
+        read only for posts whose exact fits do not already give k good enough workers."""
         plan = self._plan(post.occupation, weights)
-        keys = plan[0]
         store = self._store
-        if not len(keys) or post.places <= 0:
+        groups = plan.groups
+        if post.places <= 0 or not groups:
             idx = np.empty(0, np.int64)
-            return self._scan(store.packed[idx], idx, None, post, plan, weights, exclude)
-        idx = store.main_ranges_at(self._bounds(post, keys))
+            return self._scan(store.packed[idx], idx, None, post, plan, 0.0, weights, exclude), 1, None
+        start, lengths = store.locate(self._bounds(post, groups[0][0]))
+        if k is None or (len(groups) > 1 and int(lengths.sum()) < _ROUNDS_MIN_ROWS * max(k, 1)):
+            # Every group in one pass: a second pass would cost more than it saves.
+            codes = np.concatenate([c for c, _ in groups])
+            more = store.locate(self._bounds(post, codes[len(groups[0][0]) :]))
+            start, lengths = np.concatenate([start, more[0]]), np.concatenate([lengths, more[1]])
+            found = self._read(start, lengths, codes, None, post, plan, weights, exclude)
+            return found, min(self._per_id, len(codes)), None
+        pieces = [self._read(start, lengths, groups[0][0], groups[0][1], post, plan, weights, exclude)]
+        per_id = min(self._per_id, len(groups[0][0]))
+        rest = _score_bound(weights, post.hourly_fen is not None)
+        cut = None
+        for codes, fit in groups[1:]:
+            floor = _kth_floor(pieces, k, per_id)
+            scale = 1.0
+            if floor is not None:
+                # A row of this group scores at most ``other`` plus its travel part, w.travel x (1 - minutes
+                # / budget), and minutes / budget >= distance / its tier's reach: to reach the floor it
+                # must be within ``scale`` of the reach (less a slack for rounding), or none can.
+                other = rest - max(weights.travel, 0.0) + weights.skill * fit
+                slack = _BOUND_SLACK * (1.0 + abs(floor) + abs(other) + abs(weights.travel))
+                if floor > other + max(weights.travel, 0.0) + slack:
+                    cut = floor
+                    break
+                if weights.travel > 0:
+                    scale = min(1.0, 1.0 - (floor - other - slack) / weights.travel)
+            located = store.locate(self._bounds(post, codes, scale))
+            pieces.append(self._read(*located, codes, fit, post, plan, weights, exclude))
+            # A worker has one row per code (``_rows``, ``from_columns``).
+            per_id = min(self._per_id, per_id + len(codes))
+        if len(pieces) == 1:
+            return pieces[0], per_id, cut
+        return [np.concatenate(columns, axis=-1) for columns in zip(*pieces, strict=True)], per_id, cut
+
+    def _read(
+        self,
+        start: I64,
+        lengths: I64,
+        codes: I64,
+        fit: float | None,
+        post: Post,
+        plan: _WorkerPlan,
+        weights: Weights,
+        exclude: Collection[int],
+    ) -> list[Any]:
+        """``_scan`` over the main columns' slices and the delta's rows of ``codes``."""
+        store = self._store
+        idx = _expand(start, lengths)
         alive = None if store.main_clean else store.main_alive
-        rows = store.packed.take(idx, axis=0)
-        found = self._scan(rows, idx, alive, post, plan, weights, exclude)
-        didx = store.delta_in_keys(keys)
+        found = self._scan(store.packed.take(idx, axis=0), idx, alive, post, plan, fit, weights, exclude)
+        didx = store.delta_in_keys(codes)
         if len(didx):
             delta = store.delta
             rows = _pack({name: delta[name].take(didx) for name in _PACKED}, _PACKED)
-            more = self._scan(rows, didx, None, post, plan, weights, exclude)
+            more = self._scan(rows, didx, None, post, plan, fit, weights, exclude)
             found = [np.concatenate([a, b], axis=-1) for a, b in zip(found, more, strict=True)]
         return found
 
@@ -675,15 +834,46 @@ class WorkerIndex:
         self, post: Post, k: int = 20, *, weights: Weights = DEFAULT_WEIGHTS, exclude: Collection[int] = ()
     ) -> list[Match]:
         """The best ``k`` eligible workers for ``post`` (``Match.id`` is the worker id), best first."""
-        found = self._gather(post, weights, exclude)
-        return _matches(found, _top(found[1], found[2], found[0], found[4], k, self._per_id))
+        found, per_id, cut = self._gather(post, weights, exclude, max(k, 0))
+        return _matches(found, _top(found[1], found[2], found[0], found[4], k, per_id, cut))
 
     def candidates(
         self, post: Post, *, weights: Weights = DEFAULT_WEIGHTS, exclude: Collection[int] = ()
     ) -> list[Match]:
         """Every eligible worker for ``post``, best first."""
-        found = self._gather(post, weights, exclude)
-        return _matches(found, _top(found[1], found[2], found[0], found[4], len(found[0]), self._per_id))
+        found, per_id, _ = self._gather(post, weights, exclude, None)
+        return _matches(found, _top(found[1], found[2], found[0], found[4], len(found[0]), per_id))
+
+
+def _score_bound(w: Weights, wage_known: bool) -> float:
+    """The most a worker can score for a post apart from the skill part: each part's factor lies within
+    a known range (travel 0-1, wage 0.5-1 (0.5 when the post's pay is unknown), reliability 0-1, rating
+    0-1, each fairness boost 0 or 1), so the bound holds for any weights, negative ones included."""
+    wage = max(w.wage * 0.5, w.wage) if wage_known else w.wage * 0.5
+    return (
+        max(w.travel, 0.0)
+        + wage
+        + max(w.reliability, 0.0)
+        + max(w.rating, 0.0)
+        + max(w.idle, 0.0)
+        + max(w.priority, 0.0)
+    )
+
+
+def _kth_floor(pieces: Sequence[Sequence[Any]], k: int, per_id: int) -> float | None:
+    """A floor of the k-th best worker's score among ``pieces`` (rows found so far); ``None`` if fewer
+    than k x per_id rows. Fewer than k x per_id rows score above the k-th best worker (at most k - 1
+    workers, ``per_id`` rows each), so the (k x per_id)-th best row score is a floor of it (and the cut
+    of ``_top``)."""
+    if k <= 0:
+        return math.inf
+    score = pieces[0][1] if len(pieces) == 1 else np.concatenate([p[1] for p in pieces])
+    m = k * per_id
+    if len(score) < m:
+        return None
+    part = score.copy()
+    part.partition(len(score) - m)
+    return float(part[len(score) - m])
 
 
 #: The score parts, in the order they are added.
@@ -692,21 +882,46 @@ _PARTS = ("travel", "skill", "wage", "reliability", "rating", "fairness")
 _FOUND = ("id", "score", "minutes", "d", "rule", "parts")
 
 
+#: The slots of ``Match`` and ``ScoreParts``, set directly (``_matches``).
+_MATCH_SLOTS = tuple(Match.__dict__[f.name].__set__ for f in fields(Match))
+_PARTS_SLOTS = tuple(ScoreParts.__dict__[f.name].__set__ for f in fields(ScoreParts))
+
+
 def _matches(found: Sequence[Any], pos: I64) -> list[Match]:
+    """``Match`` values for the rows ``pos``. Their slots are set directly: the frozen dataclasses'
+    ``__init__`` (one ``object.__setattr__`` per field) took longer than the rest of a query; the values
+    are the same and neither class validates anything."""
     ids, score, minutes, d, rule, parts = found
-    picked = [column.take(pos).tolist() for column in (ids, score, minutes, d, rule)]
-    explained = parts.take(pos, axis=1).T.tolist()
-    return [
-        Match(
-            id=i,
-            score=s,
-            travel_minutes=m,
-            distance_km=km,
-            fit=_FIT_RULES[r],
-            parts=ScoreParts(travel=a, skill=b, wage=c, reliability=e, rating=f, fairness=g),
-        )
-        for i, s, m, km, r, (a, b, c, e, f, g) in zip(*picked, explained, strict=True)
-    ]
+    rows = zip(
+        ids.take(pos).tolist(),
+        score.take(pos).tolist(),
+        minutes.take(pos).tolist(),
+        d.take(pos).tolist(),
+        rule.take(pos).tolist(),
+        parts.take(pos, axis=1).T.tolist(),
+        strict=True,
+    )
+    new = object.__new__
+    set_id, set_score, set_minutes, set_km, set_fit, set_parts = _MATCH_SLOTS
+    set_travel, set_skill, set_wage, set_reliability, set_rating, set_fairness = _PARTS_SLOTS
+    result = []
+    for i, s, m, km, r, (travel, skill, wage, reliability, rating, fairness) in rows:
+        explained = new(ScoreParts)
+        set_travel(explained, travel)
+        set_skill(explained, skill)
+        set_wage(explained, wage)
+        set_reliability(explained, reliability)
+        set_rating(explained, rating)
+        set_fairness(explained, fairness)
+        match = new(Match)
+        set_id(match, i)
+        set_score(match, s)
+        set_minutes(match, m)
+        set_km(match, km)
+        set_fit(match, _FIT_RULES[r])
+        set_parts(match, explained)
+        result.append(match)
+    return result
 
 
 _POST_COLUMNS: dict[str, Any] = {

@@ -205,6 +205,10 @@ class Weights:
             raise ValueError("wage_full_ratio must be above 1")
         if not (0 <= self.related_fit <= 1 and 0 <= self.learned_fit <= 1):
             raise ValueError("related_fit and learned_fit must be within 0-1")
+        # A worker's skill part is their best-fitting code's: the indexes take it as their best-scoring
+        # row, and read the best-fitting codes first.
+        if not self.skill >= 0:
+            raise ValueError("skill must not be negative")
 
 
 DEFAULT_WEIGHTS = Weights()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lingong.matching.engine import PostIndex, Weights, WorkerIndex, reference
+from lingong.matching.engine import index as engine_index
 from lingong.matching.engine.tests.strategies import RELATIONS, posts, unique_by_id, workers
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -105,3 +108,97 @@ def test_excluded_ids_are_left_out():
     assert [m.id for m in index.top_workers(post, 3)] == [1, 2, 3]
     assert [m.id for m in index.top_workers(post, 3, exclude={1, 3})] == [2, 4, 5]
     assert [m.id for m in PostIndex([post]).top_posts(staff[0], exclude={1})] == []
+
+
+# --- the branch and bound over code groups (``WorkerIndex._gather``) -----------------------------------
+# The exactly fitting codes are read first and the related ones only if they can still make the top k;
+# a small index reads every group in one pass, so these tests force the rounds (``_ROUNDS_MIN_ROWS``).
+
+# Negative weights on the parts other than the skill (which must not be negative), to test the bounds.
+NEGATIVE_WEIGHTS = Weights(travel=-5.0, skill=10.0, wage=-3.0, reliability=-1.0, rating=2.0, idle=-4.0)
+
+
+@SETTINGS
+@given(
+    st.lists(workers(ids=st.integers(1, 80)), max_size=80),
+    st.lists(posts(), min_size=1, max_size=4),
+    st.integers(1, 12),
+    st.sampled_from([Weights(), OTHER_WEIGHTS, NEGATIVE_WEIGHTS, Weights(skill=0.0)]),
+)
+def test_top_workers_by_rounds_equal_brute_force(all_workers, some_posts, k, weights):
+    all_workers = unique_by_id(all_workers)
+    index = WorkerIndex(all_workers, relations=RELATIONS)
+    with patch.object(engine_index, "_ROUNDS_MIN_ROWS", 0):
+        for post in some_posts:
+            expected = reference.top_workers(all_workers, post, k, weights=weights, relations=RELATIONS)
+            assert index.top_workers(post, k, weights=weights) == expected
+
+
+def test_ties_at_the_kth_place_span_the_code_groups():
+    """With no weight on the skill, exact and related workers tie: the k-th place goes by travel time and
+    id whichever group a worker is in, and the k workers are the same whether read in rounds or not."""
+    from lingong.matching.engine import Post, Worker
+
+    post = Post(1, 41.8, 123.4, "4-02-01-01")
+    exact = [Worker(i, 41.8, 123.4, ("4-02-01-01",), completed=3) for i in range(10, 15)]
+    related = [Worker(i, 41.8, 123.4, ("4-02-01-02",), completed=3) for i in range(1, 6)]
+    farther = [Worker(20, 41.801, 123.4, ("4-02-01-01",), completed=3)]
+    staff = exact + related + farther
+    index = WorkerIndex(staff)
+    weights = Weights(skill=0.0)
+    for rounds_from in (0, 10**9):
+        with patch.object(engine_index, "_ROUNDS_MIN_ROWS", rounds_from):
+            for k in (1, 3, 5, 7, 11, 50):
+                expected = reference.top_workers(staff, post, k, weights=weights)
+                assert index.top_workers(post, k, weights=weights) == expected
+                assert index.top_workers(post, k) == reference.top_workers(staff, post, k)
+    assert [m.id for m in index.top_workers(post, 7, weights=weights)] == [1, 2, 3, 4, 5, 10, 11]
+
+
+def test_a_dense_index_reads_the_related_codes_only_when_they_can_count():
+    """Hundreds of exact workers around the post: the rounds run unforced, and the related workers (20
+    points less for the skill) are read only when the k-th best leaves room for them."""
+    import random
+
+    from lingong.matching.engine import Post, Worker
+
+    rng = random.Random(4)
+    staff = [
+        Worker(
+            i,
+            41.8 + rng.uniform(-0.01, 0.01),
+            123.4 + rng.uniform(-0.01, 0.01),
+            (rng.choice(["4-02-01-01", "4-02-01-01", "4-02-01-02", "6-01-01-01"]),),
+            travel_mode=rng.choice(["walk", "cycle"]),
+            completed=rng.randint(0, 9),
+            no_shows=rng.randint(0, 2),
+            rating=rng.choice([None, 2.0, 5.0]),
+            days_since_last_gig=rng.choice([None, 1, 30]),
+        )
+        for i in range(1, 1201)
+    ]
+    index = WorkerIndex(staff, relations=RELATIONS)
+    for k in (1, 2, 5, 20):
+        for post in (
+            Post(1, 41.8, 123.4, "4-02-01-01"),
+            Post(2, 41.805, 123.41, "4-02-01-02", hourly_fen=3000),
+            Post(3, 41.79, 123.39, "4-02-01-01", schedule=1),
+        ):
+            expected = reference.top_workers(staff, post, k, relations=RELATIONS)
+            assert index.top_workers(post, k) == expected
+    # Exclusions and tombstones count in the k-th best only once left out.
+    index.remove(staff[0].id)
+    rest = staff[1:]
+    post = Post(4, 41.8, 123.4, "4-02-01-01")
+    best = [m.id for m in index.top_workers(post, 5)]
+    assert index.top_workers(post, 5, exclude=set(best[:3])) == reference.top_workers(
+        rest, post, 5, relations=RELATIONS, exclude=set(best[:3])
+    )
+
+
+def test_the_skill_weight_is_not_negative():
+    """The indexes take a worker's best-fitting code as their best-scoring row (and read it first)."""
+    import pytest
+
+    with pytest.raises(ValueError):
+        Weights(skill=-1.0)
