@@ -629,9 +629,8 @@ def _load_worker_columns_copy(*, now: dt.datetime | None = None) -> WorkerColumn
     than the server's join of two million-row tables); the county centre comes from a small table.
 
     Memory (issue 4: at most 500 MiB resident with the engine's build): the stream is parsed a chunk at a
-    time straight into the columns handed over, in the dtypes the engine keeps (int64, float64), so it
-    takes them without copying; only the two columns it reads once are smaller (``area``, which it does
-    not read, and ``occupation_codes``). Intermediates go as soon as they are used."""
+    time straight into the columns handed over, each in the smallest exact dtype (the engine gathers its
+    packed rows from them without whole-column copies). Intermediates go as soon as they are used."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     with connections[WorkerProfile.objects.db].cursor() as cursor:
@@ -667,9 +666,11 @@ def _load_worker_columns_copy(*, now: dt.datetime | None = None) -> WorkerColumn
             "user_id": rows["user_id"].astype(np.int64),
             "lat": rows["lat"].astype(np.float64),
             "lon": rows["lon"].astype(np.float64),
-            "mode": _lookup(rows["mode"], mode_of, cycle),
+            "mode": _lookup(rows["mode"], mode_of, cycle, np.int8),
             "minutes": minutes,
-            "hourly": np.where(wage_kind == 1, wage, np.where(wage_kind == 2, wage // HOURS_PER_DAY, 0)),
+            "hourly": np.where(
+                wage_kind == 1, wage, np.where(wage_kind == 2, wage // HOURS_PER_DAY, 0)
+            ).astype(np.int32),
             "now_ok": rows["now_ok"].astype(np.bool_),
             "availability": rows["availability"].astype(np.int32),
             "groups": rows["groups"].astype(np.int32),
@@ -753,7 +754,7 @@ def _load_worker_columns_copy(*, now: dt.datetime | None = None) -> WorkerColumn
         h: availability_mask(json.loads(text) if text else {}, False, today, for_today=False)
         for h, text in _texts(firsts["availability"], "availability", "::text", "jsonb_hash").items()
     }
-    availability = _lookup(profiles.pop("availability"), stated, ALL_SLOTS)
+    availability = _lookup(profiles.pop("availability"), stated, ALL_SLOTS, np.int32)
     np.bitwise_or(availability, day_mask(today.isoweekday()), out=availability, where=profiles.pop("now_ok"))
     groups = _texts(firsts["groups"], "groups", "", "hashtext")
     priority_of = {h: int(any(x in PRIORITY_GROUPS for x in g.split(","))) for h, g in groups.items()}
@@ -790,10 +791,10 @@ def _load_worker_columns_copy(*, now: dt.datetime | None = None) -> WorkerColumn
         travel_minutes=profiles.pop("minutes"),
         min_hourly_fen=profiles.pop("hourly"),
         availability=availability,
-        completed=_spread(ids, facts.completed, 0, np.int64),
-        no_shows=_spread(ids, facts.no_shows, 0, np.int64),
+        completed=_spread(ids, facts.completed, 0, np.int32),
+        no_shows=_spread(ids, facts.no_shows, 0, np.int32),
         rating=_spread(ids, facts.rating, np.nan, np.float64),
-        days_since_last_gig=days.astype(np.int64),
+        days_since_last_gig=days.astype(np.int32),
         priority=priority,
         occupation_rows=occupation_rows,
         occupation_codes=occupation_codes,

@@ -469,28 +469,28 @@ class WorkerIndex:
     ) -> WorkerIndex:
         """The fast bulk build (1,000,000 workers in about a second); ids must be unique."""
         index = cls(relations=relations, delta_capacity=delta_capacity)
+        # Each temporary goes as soon as it is used and the packed fields are gathered straight from the
+        # caller's columns: a build from the database must stay within its memory budget (500 MiB).
         ids = np.asarray(columns.id, dtype=np.int64)
         n = len(ids)
         ordered = np.sort(ids)
         if n > 1 and not (ordered[1:] != ordered[:-1]).all():
             raise ValueError("worker ids are not unique")
+        del ordered
         lat = np.asarray(columns.latitude, dtype=np.float64)
         lon = np.asarray(columns.longitude, dtype=np.float64)
         if not (np.isfinite(lat).all() and np.isfinite(lon).all() and (np.abs(lat) <= 55).all()):
             raise ValueError("bad positions")
-        mode = np.asarray(columns.travel_mode, dtype=np.int64)
-        speed = np.array([SPEED_KMH[m] for m in TRAVEL_MODES])[mode]
+        mode = np.asarray(columns.travel_mode)
+        speed_of = np.array([SPEED_KMH[m] for m in TRAVEL_MODES])
         budget = np.asarray(columns.travel_minutes, dtype=np.float64)
         if not (budget > 0).all():
             raise ValueError("travel minutes must be positive")
-        reach = np.minimum(budget / 60.0 * speed, MAX_REACH_KM)
-        completed = np.asarray(columns.completed, dtype=np.int64)
-        no_shows = np.asarray(columns.no_shows, dtype=np.int64)
-        rating = np.asarray(columns.rating, dtype=np.float64)
+        reach = np.minimum(budget / 60.0 * speed_of[mode], MAX_REACH_KM)
         occ_rows = np.asarray(columns.occupation_rows, dtype=np.int64)
         catalogue = index._catalogue
         code_map = np.array([catalogue.code(c) for c in columns.codes] or [0], dtype=np.int64)
-        occ_codes = code_map[np.asarray(columns.occupation_codes, dtype=np.int64)]
+        occ_codes = code_map[np.asarray(columns.occupation_codes)]
         # One row per (worker, code), as ``_rows`` keeps: a query that reads one code then sees each
         # worker at most once.
         # (np.unique hashes: seconds at 1,000,000 rows; pairs usually come sorted, checked in one pass.)
@@ -499,49 +499,66 @@ class WorkerIndex:
             pairs = np.sort(pairs)
             pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
             occ_rows, occ_codes = np.divmod(pairs, len(catalogue.codes) + 1)
+        del pairs
         # Workers with no occupation keep one row under key 0, so they are known but never matched.
         has_code = np.zeros(n, bool)
         has_code[occ_rows] = True
         bare = np.flatnonzero(~has_code)
+        del has_code
         rows = np.concatenate([occ_rows, bare])
         codes = np.concatenate([occ_codes, np.zeros(len(bare), np.int64)])
+        del occ_rows, occ_codes, bare
         tier = np.searchsorted(np.asarray(TIERS_KM), reach, "left")
         cy = np.empty(n, np.int64)
         cx = np.empty(n, np.int64)
         for t, size in enumerate(TIERS_KM):
             sel = tier == t
             cy[sel], cx[sel] = _cell(lat[sel], lon[sel], size * _CELL_FRACTION)
-        full = {
-            "rid": ids,
-            "lat": lat,
-            "lon": lon,
-            "speed": speed,
-            "budget": budget,
-            "reach": reach,
-            "avail": np.asarray(columns.availability, dtype=np.int64),
-            "minw": np.asarray(columns.min_hourly_fen, dtype=np.int64),
-            "rel": scoring.reliability_fit_array(completed, no_shows),
-            "rat": scoring.rating_fit_array(rating),
-            "days": np.asarray(columns.days_since_last_gig, dtype=np.int64),
-            "prio": np.asarray(columns.priority, dtype=np.bool_),
-        }
+        index._tiers = tuple(np.flatnonzero(np.bincount(tier, minlength=len(TIERS_KM))).tolist())
         # Rows are keyed by the code itself (not its minor group), so a query reads the exactly fitting
         # codes first and the related ones only when they could still make the top k.
         skey = _compose(codes, tier[rows], cy[rows], cx[rows])
+        del tier, cy, cx
+        index._per_id = max(1, int(np.bincount(rows).max(initial=1)))
         order = np.argsort(skey, kind="stable")
+        skey = skey[order]
+        codes = codes[order]
         picked = rows[order]
-        # The packed columns are written in place, one column at a time: the process never holds every
-        # column twice, so the build's peak (and the heap it leaves behind) stays small.
+        del rows, order
+
+        # The packed columns are written in place, one column at a time, each gathered straight from the
+        # caller's column (derived ones computed on the gathered rows: the same element-wise operations as
+        # on the whole columns), so the process never holds every column twice.
+        own = {"rid": ids, "lat": lat, "lon": lon, "budget": budget, "reach": reach}
+        theirs = {
+            "avail": columns.availability,
+            "minw": columns.min_hourly_fen,
+            "days": columns.days_since_last_gig,
+        }
         packed = np.empty((len(picked), len(_PACKED)))
         ints = packed.view(np.int64)
         for j, name in enumerate(_PACKED):
-            values = codes[order] if name == "code" else full[name][picked]
+            if name == "code":
+                values = codes
+            elif name == "speed":
+                values = speed_of[mode[picked]]
+            elif name == "rel":
+                values = scoring.reliability_fit_array(
+                    np.asarray(columns.completed)[picked].astype(np.int64),
+                    np.asarray(columns.no_shows)[picked].astype(np.int64),
+                )
+            elif name == "rat":
+                values = scoring.rating_fit_array(np.asarray(columns.rating, dtype=np.float64)[picked])
+            elif name == "prio":
+                values = np.asarray(columns.priority)[picked].astype(np.bool_)
+            elif name in own:
+                values = own[name][picked]
+            else:
+                values = np.asarray(theirs[name])[picked]
             (packed if values.dtype.kind == "f" else ints)[:, j] = values
             del values
-        del full
-        out = {"key": codes[order], "skey": skey[order]}
-        index._per_id = max(1, int(np.bincount(rows).max(initial=1)))
-        index._tiers = tuple(np.flatnonzero(np.bincount(tier, minlength=len(TIERS_KM))).tolist())
+        del own, picked, reach, budget
+        out = {"key": codes, "skey": skey}
         index._store.load(out, n, presorted=True, packed=packed)
         return index
 
