@@ -509,3 +509,54 @@ def create_demo_courses(*, seed: int, region: Division) -> int:
         )
         made += 1
     return made
+
+
+# --- registration --------------------------------------------------------------------------------------
+
+FORMS = ("part_time", "platform", "freelance", "individual_business")
+
+
+def create_demo_registrations(*, seed: int, region: Division, count: int = 30) -> int:
+    """Flexible-employment registrations (灵活就业登记) by some generated workers of the region, online and
+    through the registration service (commitment, deadline, immediate closing, the pushes after it), so
+    the staff's registration list and 政策找人 have someone to find. None twice."""
+    from lingong.core.errors import DomainError
+    from lingong.market.models import WorkerProfile
+    from lingong.registration import services as registration
+    from lingong.registration.models import EmploymentRegistration
+
+    workers = list(
+        User.objects.filter(
+            role=Role.WORKER, region__pk__startswith=region.scope_prefix, real_name_verified=True
+        )
+        .exclude(id_number_index="")
+        .select_related("region")
+        .order_by("pk")
+    )
+    if not workers or EmploymentRegistration.objects.filter(person__in=workers).exists():
+        return 0
+    rng = random.Random(f"{seed}:registrations:{region.code}")
+    trades = dict(
+        WorkerProfile.occupations.through.objects.filter(workerprofile__user__in=workers).values_list(
+            "workerprofile__user_id", "occupation_id"
+        )
+    )
+    today = timezone.localdate()
+    done = 0
+    for worker in rng.sample(workers, min(count, len(workers))):
+        try:
+            registration.register_employment(
+                actor=worker,
+                channel="online",
+                id_number=worker.id_number,
+                form=rng.choice(FORMS),
+                occupation_code=trades.get(worker.pk, "4-09-08-01"),
+                start_date=today - dt.timedelta(days=rng.randint(10, 400)),
+                place=worker.region.full_name if worker.region else region.full_name,
+                region_code=worker.region_id or "",
+                commitment=True,
+            )
+        except DomainError:
+            continue  # say, a county the registration service does not take
+        done += 1
+    return done

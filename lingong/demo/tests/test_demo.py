@@ -143,6 +143,29 @@ class TestLogins:
         demo(workers=0, employers=0)
         assert TrainingCourse.objects.count() == courses.count()
 
+    def test_registrations_once_and_policy_finds_people_among_them(
+        self, shenyang: dict[str, Division], django_capture_on_commit_callbacks: Any
+    ) -> None:
+        from lingong.policy import runs
+        from lingong.policy.models import PolicyNotice
+        from lingong.registration.models import EmploymentRegistration, Push
+
+        with django_capture_on_commit_callbacks(execute=True):
+            output = demo(workers=80, employers=0)
+        registered = EmploymentRegistration.objects.filter(status="registered")
+        assert registered.count() == 30 and "灵活就业登记：30 人" in output
+        assert Push.objects.filter(employment__in=registered).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            demo(workers=0, employers=0)
+        assert EmploymentRegistration.objects.count() == 30
+        # Staff's first 政策找人 run over the demo city has people to show.
+        staff = User.objects.get(phone_index=lookup_value(User, "phone", DEMO_LOGINS[1][1]))
+        with django_capture_on_commit_callbacks(execute=True):
+            run = runs.start_run(actor=staff, region_code="210100")
+        run.refresh_from_db()
+        assert run.status == "done" and run.processed == run.total >= 30
+        assert PolicyNotice.objects.filter(run=run).exists()
+
     def test_demo_password_passes_the_validators(self) -> None:
         from django.contrib.auth.password_validation import validate_password
 

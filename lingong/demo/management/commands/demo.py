@@ -8,7 +8,10 @@ safe to repeat and a larger ``--workers`` only adds the missing people.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
@@ -107,7 +110,26 @@ class Command(BaseCommand):
         if apps.is_installed("lingong.training"):
             courses = services.create_demo_courses(seed=seed, region=region)
             self.stdout.write(f"培训课程与创业服务：新建 {courses} 个")
+        if apps.is_installed("lingong.registration"):
+            # Each registration's pushes run on the queue (inline here): their log lines would bury the
+            # command's own summary.
+            with _quiet("huey", "lingong.accounts.notify"):
+                registered = services.create_demo_registrations(seed=seed, region=region)
+            self.stdout.write(f"灵活就业登记：{registered} 人（已推送岗位、课程和可享受的政策）")
 
     @staticmethod
     def _skipped(result: services.Created, unit: str = "人") -> str:
         return f"，跳过已存在 {result.skipped} {unit}" if result.skipped else ""
+
+
+@contextlib.contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
