@@ -83,7 +83,11 @@ class MatchingIndex:
     """Workers and open posts of the whole platform, for top-k both ways."""
 
     def __init__(self) -> None:
+        # Two locks: ``lock`` is held by readers and for the short swaps that change what they read;
+        # ``write_lock`` serialises the writers (sync, refresh, rebuild), whose database reads and
+        # index merges then run without keeping readers waiting.
         self.lock = threading.RLock()
+        self.write_lock = threading.RLock()
         self.workers = WorkerIndex()
         self.posts = PostIndex()
         self.relations = Relations()
@@ -102,6 +106,10 @@ class MatchingIndex:
 
         The load (seconds at province scale) runs outside the lock, so queries keep being answered from
         the old index meanwhile; only the swap holds it."""
+        with self.write_lock:
+            return self._rebuild(now=now)
+
+    def _rebuild(self, *, now: dt.datetime | None = None) -> tuple[int, int]:
         now = now or timezone.now()
         # The cursors first: whatever changes while we load is re-read by the next sync.
         transitions = _Cursor(Transition.objects.aggregate(m=Max("id"))["m"] or 0)
@@ -131,15 +139,24 @@ class MatchingIndex:
         report = SyncReport(len(worker_ids), len(post_ids))
         if not (worker_ids or post_ids) or self.built_on is None:
             return report
-        with self.lock:
-            if worker_ids:
-                loaded = feed.load_workers(feed.eligible_profiles().filter(user_id__in=worker_ids))
+        with self.write_lock:
+            # Read the database and merge the deltas (a second at a million workers) while readers go
+            # on querying; hold their lock only to swap the merged columns in and apply the updates.
+            eligible = feed.eligible_profiles().filter(user_id__in=worker_ids)
+            loaded = feed.load_workers(eligible) if worker_ids else []
+            loaded_posts = feed.load_posts(feed.open_posts().filter(pk__in=post_ids)) if post_ids else []
+            rows = sum(max(1, len(w.occupations)) for w in loaded) + len(worker_ids)
+            workers_merged = self.workers.merge_ahead(headroom=rows)
+            posts_merged = self.posts.merge_ahead(headroom=len(post_ids) + 1)
+            with self.lock:
+                if workers_merged is not None:
+                    self.workers.install_merge(workers_merged)
+                if posts_merged is not None:
+                    self.posts.install_merge(posts_merged)
                 for worker in loaded:
                     self.workers.upsert(worker)
                 for gone in set(worker_ids) - {w.id for w in loaded}:
                     self.workers.remove(gone)
-            if post_ids:
-                loaded_posts = feed.load_posts(feed.open_posts().filter(pk__in=post_ids))
                 for post in loaded_posts:
                     self.posts.upsert(post)
                 for gone in set(post_ids) - {p.id for p in loaded_posts}:
@@ -149,9 +166,9 @@ class MatchingIndex:
     def sync(self, *, now: dt.datetime | None = None) -> SyncReport:
         """Apply every change committed since the last sync (see the module docstring)."""
         now = now or timezone.now()
-        with self.lock:
+        with self.write_lock:
             if self.built_on is None or self.built_on != timezone.localdate(now):
-                self.rebuild(now=now)
+                self._rebuild(now=now)
                 return SyncReport()
             worker_ids: set[int] = set()
             post_ids: set[int] = set()
@@ -204,10 +221,12 @@ def get_index(*, now: dt.datetime | None = None, sync: bool = True) -> MatchingI
         if _holder is None:
             _holder = MatchingIndex()
     index = _holder
-    if index.built_on is None:
-        index.rebuild(now=now)
-    elif sync and time.monotonic() - index.synced_at >= sync_seconds():
-        index.sync(now=now)
+    if index.built_on is None or (sync and time.monotonic() - index.synced_at >= sync_seconds()):
+        with index.write_lock:  # once, when several threads find it due at the same time
+            if index.built_on is None:
+                index.rebuild(now=now)
+            elif sync and time.monotonic() - index.synced_at >= sync_seconds():
+                index.sync(now=now)
     return index
 
 

@@ -187,6 +187,16 @@ def _pack(columns: dict[str, Any], names: Sequence[str]) -> F64:
     return packed
 
 
+class _Main(NamedTuple):
+    """A store's main columns, built and ready to install."""
+
+    main: dict[str, Any]
+    packed: F64
+    rid_order: I64
+    rid_sorted: I64
+    live: int
+
+
 class _Store:
     """Rows sorted by ``skey`` plus an unsorted delta; rows of one record share its ``rid``."""
 
@@ -210,42 +220,60 @@ class _Store:
     ) -> None:
         """Replace the main columns; ``packed``: the ``packed_names`` columns already packed (and sorted),
         then ``columns`` holds only the others."""
+        self.install(self.built(columns, live, presorted=presorted, packed=packed))
+
+    def built(
+        self, columns: dict[str, Any], live: int, *, presorted: bool = False, packed: F64 | None = None
+    ) -> _Main:
+        """The main columns ``load`` would install, built without changing this store (readers may go on
+        reading it meanwhile)."""
         if packed is not None:
-            self.main = {
+            main = {
                 name: np.asarray(columns[name], dtype=dtype)
                 for name, dtype in self.dtypes.items()
                 if name not in self.packed_names
             }
-            self._use_packed(packed)
         elif presorted:
-            self.main = {name: np.asarray(columns[name], dtype=dtype) for name, dtype in self.dtypes.items()}
+            main = {name: np.asarray(columns[name], dtype=dtype) for name, dtype in self.dtypes.items()}
         else:
             order = np.argsort(columns["skey"], kind="stable")
-            self.main = {
+            main = {
                 name: np.ascontiguousarray(columns[name][order], dtype=dtype)
                 for name, dtype in self.dtypes.items()
             }
         if packed is None and self.packed_names:
-            self._use_packed(_pack(self.main, self.packed_names))
+            packed = _pack(main, self.packed_names)
+        if packed is None:
+            packed = self.packed  # no packed columns: the (empty) array stays
+        else:
+            # These columns side by side (``_pack``): a query reads the fields of a row from one or two
+            # cache lines instead of one per column, which was most of its time at 1,000,000 rows.
+            # ``main`` keeps them as (strided) views of their dtype.
+            ints = packed.view(np.int64)
+            for j, name in enumerate(self.packed_names):
+                main[name] = (packed if np.dtype(self.dtypes[name]).kind == "f" else ints)[:, j]
+        rid_order = np.argsort(main["rid"], kind="stable")
+        return _Main(main, packed, rid_order, main["rid"][rid_order], live)
+
+    def install(self, built: _Main) -> None:
+        """Make ``built`` the main columns, with an empty delta: a few assignments, so a reader holding
+        the index's lock waits microseconds, not the second a merge takes at a million rows."""
+        self.main = built.main
+        self.packed = built.packed
         self.main_alive = np.ones(len(self.main["skey"]), bool)
         self.main_clean = True  # no tombstone in the main columns: queries skip the alive check
-        self.rid_order = np.argsort(self.main["rid"], kind="stable")
-        self.rid_sorted = self.main["rid"][self.rid_order]
+        self.rid_order = built.rid_order
+        self.rid_sorted = built.rid_sorted
         self.delta_alive[:] = False
         self.n_delta = 0
         self.delta_rows = {}
-        self.live = live
-
-    def _use_packed(self, packed: F64) -> None:
-        # These columns side by side (``_pack``): a query reads the fields of a row from one or two cache
-        # lines instead of one per column, which was most of its time at 1,000,000 rows. ``main`` keeps
-        # them as (strided) views of their dtype.
-        self.packed = packed
-        ints = packed.view(np.int64)
-        for j, name in enumerate(self.packed_names):
-            self.main[name] = (packed if np.dtype(self.dtypes[name]).kind == "f" else ints)[:, j]
+        self.live = built.live
 
     def merge(self) -> None:
+        self.install(self.merged())
+
+    def merged(self) -> _Main:
+        """The delta merged into the main columns, built without changing this store (see ``built``)."""
         n = self.n_delta
         keep = self.delta_alive[:n]
         if not self.packed_names:
@@ -253,8 +281,7 @@ class _Store:
                 name: np.concatenate([self.main[name][self.main_alive], self.delta[name][:n][keep]])
                 for name in self.dtypes
             }
-            self.load(columns, self.live)
-            return
+            return self.built(columns, self.live)
         # The main rows are sorted already and the delta is small: place each delta row (sorted, stable)
         # after the main rows with a key <= its own, as a stable sort of (main, delta) would, and copy
         # the alive main rows around them in runs of contiguous slices (a run ends at a tombstone or an
@@ -287,7 +314,7 @@ class _Store:
                 packed[target : target + size] = self.packed[source : source + size]
                 for into, values in zip(columns.values(), main, strict=True):
                     into[target : target + size] = values[source : source + size]
-        self.load(columns, self.live, presorted=True, packed=packed)
+        return self.built(columns, self.live, presorted=True, packed=packed)
 
     def kill(self, rid: int) -> bool:
         found = False
@@ -436,7 +463,26 @@ def _top(
     return np.asarray(chosen, dtype=np.int64)
 
 
-class WorkerIndex:
+class _Merging:
+    """Merging the delta ahead of time, in two steps, so a threaded caller can build the merged columns
+    while readers keep querying and hold its lock only for the swap."""
+
+    _store: _Store
+
+    def merge_ahead(self, headroom: int) -> _Main | None:
+        """When fewer than ``headroom`` delta rows are left, the merged main columns, built without
+        changing the index (for ``install_merge``); else None."""
+        store = self._store
+        if store.n_delta == 0 or store.capacity - store.n_delta >= headroom:
+            return None
+        return store.merged()
+
+    def install_merge(self, merged: _Main) -> None:
+        """Swap in what ``merge_ahead`` built; no update may have come in between."""
+        self._store.install(merged)
+
+
+class WorkerIndex(_Merging):
     """Workers by occupation key, reach tier and position: ``top_workers(post, k)`` and ``candidates``.
 
     ``relations`` (learned relatedness) belongs to the index: replace it with ``set_relations``.
@@ -955,7 +1001,7 @@ _POST_COLUMNS: dict[str, Any] = {
 }
 
 
-class PostIndex:
+class PostIndex(_Merging):
     """Open posts by occupation key and position: ``top_posts(worker, k)``."""
 
     def __init__(

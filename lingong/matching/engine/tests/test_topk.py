@@ -99,6 +99,37 @@ def test_post_index_updates_equal_a_fresh_build(initial, upserts, removals, some
         assert index.top_posts(worker, 50) == fresh.top_posts(worker, 50)
 
 
+@SETTINGS
+@given(
+    st.lists(workers(ids=st.integers(1, 40)), max_size=40),
+    st.lists(workers(ids=st.integers(1, 40)), min_size=1, max_size=40),
+    st.lists(st.integers(1, 40), max_size=15),
+    st.lists(posts(), min_size=1, max_size=4),
+)
+def test_a_merge_built_ahead_changes_nothing_until_installed(initial, upserts, removals, some_posts):
+    """The two-step merge (built while readers query, then swapped in) answers as the delta did before
+    and as a fresh build does after."""
+    index = WorkerIndex(unique_by_id(initial), relations=RELATIONS, delta_capacity=64)
+    current = {w.id: w for w in unique_by_id(initial)}
+    for worker in upserts:
+        index.upsert(worker)
+        current[worker.id] = worker
+    for worker_id in removals:
+        index.remove(worker_id)
+        current.pop(worker_id, None)
+    before = [index.top_workers(post, 50) for post in some_posts]
+    assert index.merge_ahead(headroom=0) is None  # room enough: nothing to do
+    merged = index.merge_ahead(headroom=64)
+    assert merged is not None
+    assert [index.top_workers(post, 50) for post in some_posts] == before  # untouched until installed
+    index.install_merge(merged)
+    fresh = WorkerIndex(current.values(), relations=RELATIONS)
+    assert len(index) == len(current)
+    assert [index.top_workers(post, 50) for post in some_posts] == before
+    assert [fresh.top_workers(post, 50) for post in some_posts] == before
+    assert index.merge_ahead(headroom=64) is None  # the delta is empty now
+
+
 def test_excluded_ids_are_left_out():
     from lingong.matching.engine import Post, Worker
 
