@@ -165,6 +165,33 @@ def test_top_workers_by_rounds_equal_brute_force(all_workers, some_posts, k, wei
             assert index.top_workers(post, k, weights=weights) == expected
 
 
+@SETTINGS
+@given(
+    st.lists(workers(ids=st.integers(1, 60)), max_size=60),
+    st.lists(workers(ids=st.integers(1, 60)), max_size=30),
+    st.lists(posts(), min_size=1, max_size=4),
+    st.integers(1, 12),
+    st.sampled_from([1, 3, 16]),
+)
+def test_coarse_slice_tables_change_no_answer(initial, upserts, some_posts, k, shift):
+    """Where workers are too spread for an exact table of slice starts (``_Slices``), each entry stands for
+    several grid columns and a slice reads a few workers beyond the circle: the answers stay the same,
+    through merges too (each rebuilds the table)."""
+    with patch.object(engine_index, "_SLICE_SHIFT_MIN", shift):
+        index = WorkerIndex(unique_by_id(initial), relations=RELATIONS, delta_capacity=8)
+        for worker in upserts:
+            index.upsert(worker)
+    assert index._store.slices.shift >= shift
+    current = list({**{w.id: w for w in unique_by_id(initial)}, **{w.id: w for w in upserts}}.values())
+    for rounds_from in (0, 10**9):
+        with patch.object(engine_index, "_ROUNDS_MIN_ROWS", rounds_from):
+            for post in some_posts:
+                expected = reference.top_workers(current, post, k, relations=RELATIONS)
+                assert index.top_workers(post, k) == expected
+                everyone = reference.top_workers(current, post, len(current) + 1, relations=RELATIONS)
+                assert index.candidates(post) == everyone
+
+
 def test_ties_at_the_kth_place_span_the_code_groups():
     """With no weight on the skill, exact and related workers tie: the k-th place goes by travel time and
     id whichever group a worker is in, and the k workers are the same whether read in rounds or not."""
@@ -233,3 +260,37 @@ def test_the_skill_weight_is_not_negative():
 
     with pytest.raises(ValueError):
         Weights(skill=-1.0)
+
+
+@SETTINGS
+@given(
+    # Columns 0-6: a grid row's table fits the budget, so shift 0 stays exact.
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(0, 6)), max_size=80),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 6), st.integers(0, 9)), min_size=2, max_size=40),
+    st.sampled_from([0, 2, 16]),
+)
+def test_slice_table_bounds_the_rows_a_search_of_the_keys_finds(keys, bounds, shift):
+    """``_Store.locate`` by the table of slice starts: exactly the rows a binary search of the sorted keys
+    finds (shift 0), or those and a few more around them (coarse cells)."""
+    import numpy as np
+
+    def composed(triples):
+        return np.array(
+            [(k << 40) | (row << engine_index._GRID_BITS) | col for k, row, col in triples], np.int64
+        )
+
+    skey = np.sort(composed(keys)) if keys else np.empty(0, np.int64)
+    lo, hi = composed(bounds[::2]), composed(bounds[1::2])
+    n = min(len(lo), len(hi))
+    lo, hi = np.minimum(lo[:n], hi[:n]), np.maximum(lo[:n], hi[:n])
+    with patch.object(engine_index, "_SLICE_SHIFT_MIN", shift):
+        store = engine_index._Store({"skey": np.int64, "rid": np.int64, "key": np.int64}, 8)
+        store.load({"skey": skey, "rid": np.arange(len(skey)), "key": skey >> 40}, len(skey), presorted=True)
+    start, lengths = store.locate(np.concatenate([lo, hi]))
+    exact_start, exact_stop = skey.searchsorted(lo), skey.searchsorted(hi)
+    assert store.slices.shift == shift
+    if shift == 0:
+        assert start.tolist() == exact_start.tolist()
+        assert (start + lengths).tolist() == exact_stop.tolist()
+    else:
+        assert (start <= exact_start).all() and (start + lengths >= exact_stop).all()
