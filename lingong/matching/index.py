@@ -140,7 +140,7 @@ class MatchingIndex:
         if not (worker_ids or post_ids) or self.built_on is None:
             return report
         with self.write_lock:
-            # Read the database and merge the deltas (a second at a million workers) while readers go
+            # Read the database and merge the deltas (up to a second at a million workers) while readers go
             # on querying; hold their lock only to swap the merged columns in and apply the updates.
             eligible = feed.eligible_profiles().filter(user_id__in=worker_ids)
             loaded = feed.load_workers(eligible) if worker_ids else []
