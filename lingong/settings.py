@@ -18,6 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("LINGONG_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The matching engine's compiled loops are cached here (numba reads this when first imported, after the
+# settings): the data directory is writable where the installed package may not be.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(VAR_DIR / "numba-cache"))
 
 ENV = os.environ.get("LINGONG_ENV", "development")
 PRODUCTION = ENV == "production"

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
-from lingong.matching.engine import scoring
+from lingong.matching.engine import kernels, scoring
 from lingong.matching.engine.types import (
     DEFAULT_WEIGHTS,
     KM_PER_DEGREE,
@@ -73,20 +73,18 @@ _MARGIN = 1.0 + 1e-9
 _FIT_RULES: tuple[Fit, ...] = ("exact", "related", "learned")
 #: Grid rows a query may need per tier: a span of 2 reaches is 2 / _CELL_FRACTION cells, so at most one
 #: row more (and one spare).
-_SPAN = np.arange(int(2 / _CELL_FRACTION) + 2, dtype=np.float64)
+_SPAN = int(2 / _CELL_FRACTION) + 2
 
 
 class _TierGrid(NamedTuple):
-    """A query's grid constants for some tiers (``WorkerIndex._bounds``), one row per tier: the reach
-    (widened by the margin) in km and in grid cells, the grid scales as ``_cell`` computes them, the
-    tier's field of the composite key plus the grid offsets of the row and column, and whether the
+    """A query's grid constants for some tiers (``kernels.circle_slices``), one element per tier: the
+    reach (widened by the margin) and the grid cell in km, the grid scales as ``_cell`` computes them,
+    the tier's field of the composite key plus the grid offsets of the row and column, and whether the
     tier's reach is capped (``MAX_REACH_KM``: its workers' travel time is not bounded by their reach,
     so ``_gather`` never shrinks its circle)."""
 
     radius: F64
     cell_km: F64
-    radius_cells: F64
-    radius2: F64
     rows_per_degree: F64
     columns_per_degree: F64
     tier_base: F64
@@ -96,23 +94,18 @@ class _TierGrid(NamedTuple):
 @functools.cache
 def _tier_grid(tiers: tuple[int, ...]) -> _TierGrid:
     t = np.asarray(tiers, dtype=np.int64)
-    radius = (_TIERS[t] * _MARGIN)[:, None]
-    cell_km = _CELLS[t][:, None]
+    cell_km = _CELLS[t]
     base = (t << (2 * _GRID_BITS)) + (_GRID_OFFSET << _GRID_BITS) + _GRID_OFFSET
     return _TierGrid(
-        radius=radius,
+        radius=_TIERS[t] * _MARGIN,
         cell_km=cell_km,
-        radius_cells=radius / cell_km,
-        radius2=radius * radius,
         rows_per_degree=KM_PER_DEGREE / cell_km,
         columns_per_degree=KM_PER_DEGREE * _COS_MAX_LAT / cell_km,
-        tier_base=base.astype(np.float64)[:, None],
-        capped=(_TIERS[t] >= MAX_REACH_KM)[:, None],
+        tier_base=base.astype(np.float64),
+        capped=_TIERS[t] >= MAX_REACH_KM,
     )
 
 
-#: Lower and upper side of the circle on a row.
-_SIDES = np.array([-1.0, 1.0])[:, None, None]
 #: The exactly fitting codes are read first, the others after only if they can still make the top k,
 #: when the first read has at least this many rows per worker asked for; with fewer, the k-th best is
 #: seldom high enough to skip the others, and one pass over every code costs less than two.
@@ -266,6 +259,14 @@ class _Store:
         self.rid_sorted: I64 = np.empty(0, np.int64)
         self.delta: dict[str, Any] = {name: np.empty(delta_capacity, dtype) for name, dtype in dtypes.items()}
         self.delta_alive = np.zeros(delta_capacity, bool)
+        #: The delta's ``packed_names`` fields side by side too, so a query scans the delta in place.
+        self.delta_packed: F64 = np.zeros((delta_capacity, len(self.packed_names)))
+        self._packed_floats = [
+            (j, name) for j, name in enumerate(self.packed_names) if np.dtype(dtypes[name]).kind == "f"
+        ]
+        self._packed_ints = [
+            (j, name) for j, name in enumerate(self.packed_names) if np.dtype(dtypes[name]).kind != "f"
+        ]
         self.n_delta = 0
         self.delta_rows: dict[int, list[int]] = {}
         self.live = 0
@@ -396,6 +397,13 @@ class _Store:
             i = self.n_delta
             for name, value in row.items():
                 self.delta[name][i] = value
+            if self.packed_names:
+                packed = self.delta_packed[i]
+                ints = packed.view(np.int64)
+                for j, name in self._packed_floats:
+                    packed[j] = row[name]
+                for j, name in self._packed_ints:
+                    ints[j] = row[name]
             self.delta_alive[i] = True
             positions.append(i)
             self.n_delta += 1
@@ -416,24 +424,11 @@ class _Store:
 
     def locate(self, bounds: I64) -> tuple[I64, I64]:
         """The main columns' slices ``[lo, hi)`` for each pair of ``bounds`` (all the ``lo``, then all the
-        ``hi``, as composite keys): their first rows and lengths."""
+        ``hi``, as composite keys): their first rows and lengths (``kernels.locate``)."""
         slices = self.slices
-        row = slices.row_keys.searchsorted(bounds >> _GRID_BITS)
-        first, offset, last_cell = slices.rows.take(row, axis=0).T
-        # The cell's entry in its grid row; before the row's first column (or a grid row with no key:
-        # then ``row`` is the next one) the row's first entry, past its last column its last entry.
-        cell = bounds - first
-        m = len(bounds) // 2
-        if slices.shift:
-            # Coarse cells: round the lower bounds down and the upper ones up, so a slice holds its rows.
-            cell[m:] += (1 << slices.shift) - 1
-            cell >>= slices.shift
-        np.maximum(cell, 0, out=cell)
-        np.minimum(cell, last_cell, out=cell)
-        cell += offset
-        found = slices.starts.take(cell)
-        start = found[:m]
-        return start, found[m:] - start
+        return cast(
+            tuple[I64, I64], kernels.locate(slices.row_keys, slices.rows, slices.starts, slices.shift, bounds)
+        )
 
     def delta_in_keys(self, keys: I64) -> I64:
         n = self.n_delta
@@ -441,15 +436,6 @@ class _Store:
             return np.empty(0, np.int64)
         hit = self.delta_alive[:n] & np.isin(self.delta["key"][:n], keys)
         return np.flatnonzero(hit)
-
-
-def _expand(start: I64, lengths: I64) -> I64:
-    """The rows of the slices ``start``, ``lengths`` (``_Store.locate``), in order."""
-    ends = lengths.cumsum()
-    total = int(ends[-1]) if len(ends) else 0
-    if total == 0:
-        return np.empty(0, np.int64)
-    return cast(I64, np.arange(total, dtype=np.int64) + (start - (ends - lengths)).repeat(lengths))
 
 
 _WORKER_COLUMNS: dict[str, Any] = {
@@ -770,126 +756,81 @@ class WorkerIndex(_Merging):
         self._plans[cache_key] = plan
         return plan
 
-    def _bounds(self, post: Post, keys: I64, scale: float = 1.0) -> I64:
-        """Search bounds of the slices to read: per key, tier and grid row within the tier's reach of the
-        post, the first and one past the last composite key of the grid columns within the reach circle
-        on that row (all the lower bounds, then all the upper ones). ``scale`` < 1 shrinks the circles
-        (but the capped tier's, whose workers' travel time is not bounded by their reach).
+    def _slices_in_reach(self, post: Post, keys: I64, scale: float = 1.0) -> tuple[I64, I64]:
+        """The non-empty slices of the main columns to read (first rows and lengths): per key, tier and
+        grid row within the tier's reach of the post, the grid columns within the reach circle on that
+        row. ``scale`` < 1 shrinks the circles (but the capped tier's, whose workers' travel time is not
+        bounded by their reach).
 
-        Every tier has the same number of candidate rows (``_SPAN``), so each step is one numpy call over
-        all of them (each call costs about a microsecond whatever its size); a row beyond the circle gets
-        an empty range. The margin in the reach (1e-9 of it) dwarfs the rounding here."""
-        # Only the tiers some worker is in (``_tiers``): the others' slices would all be empty.
+        A row's columns are those of the circle's half chord at the row's latitude nearest the post, so
+        the slices follow the circle instead of its bounding box; each tier has ``_SPAN`` candidate grid
+        rows. The margin in the reach (1e-9 of it) dwarfs the rounding. Only the tiers some worker is in
+        (``_tiers``) are read: the others' slices would all be empty."""
         grid = _tier_grid(self._tiers)
-        radius_cells, radius2 = grid.radius_cells, grid.radius2
-        if scale < 1.0:
-            radius = np.where(grid.capped, grid.radius, grid.radius * scale)
-            radius_cells = radius / grid.cell_km
-            radius2 = radius * radius
-        at = post.latitude * grid.rows_per_degree
-        rows = np.floor(at - radius_cells) + _SPAN
-        # The circle's half chord on each row: at the row's latitude nearest the post (in cells, then km),
-        # so the slices follow the circle instead of its bounding box.
-        gap = np.maximum(rows - at, (at - 1.0) - rows)
-        np.maximum(gap, 0.0, out=gap)
-        gap *= grid.cell_km
-        gap *= gap
-        chord2 = radius2 - gap
-        half = np.sqrt(np.maximum(chord2, 0.0))
-        half *= grid.columns_per_degree / km_per_degree_longitude(post.latitude)
-        cols = np.floor(post.longitude * grid.columns_per_degree + half * _SIDES)
-        # Fields do not overlap (the offsets keep them positive), so adding composes as ``_compose`` does;
-        # the values stay far below 2**53, exact in floating point.
-        cols += rows * float(1 << _GRID_BITS) + grid.tier_base
-        # The upper bound is one past the last column (searched "left"): none past it on a row the circle
-        # misses, so its range is empty.
-        cols[1] += chord2 >= 0.0
-        bounds = cols.astype(np.int64).reshape(2, 1, -1)
-        return ((keys << (_TIER_BITS + 2 * _GRID_BITS))[:, None] + bounds).ravel()
+        slices = self._store.slices
+        return cast(
+            tuple[I64, I64],
+            kernels.circle_slices(
+                slices.row_keys,
+                slices.rows,
+                slices.starts,
+                slices.shift,
+                keys,
+                _TIER_BITS + 2 * _GRID_BITS,
+                _SPAN,
+                grid.radius,
+                grid.cell_km,
+                grid.rows_per_degree,
+                grid.columns_per_degree,
+                grid.tier_base,
+                grid.capped,
+                scale,
+                post.latitude,
+                post.longitude,
+                km_per_degree_longitude(post.latitude),
+            ),
+        )
 
     def _scan(
         self,
         rows: F64,
-        idx: I64,
+        start: I64,
+        lengths: I64,
         alive: npt.NDArray[np.bool_] | None,
         post: Post,
         plan: _WorkerPlan,
         fit: float | None,
         weights: Weights,
-        exclude: Collection[int],
+        exclude: I64,
+        codes: I64 | None = None,
     ) -> list[Any]:
-        """The eligible rows among ``rows`` (the ``_PACKED`` fields of the store's rows ``idx``, all of
-        codes that fit the post, by ``fit`` or else by ``plan.fit``), as the ``_FOUND`` arrays. The
-        filters run over every row read and select once; the score parts are computed for the survivors
-        only, with the operations of ``scoring``'s array functions in the same order (so the scores are
-        the same floats). Every numpy call costs a microsecond or so whatever its size, so the steps are
-        in place and few."""
-        ints = rows.view(np.int64)
-        # dy = (lat - post) * km, dx likewise, d = sqrt(dx * dx + dy * dy): in place, the same operations.
-        dy = rows[:, _LAT] - post.latitude
-        dy *= KM_PER_DEGREE
-        d = rows[:, _LON] - post.longitude
-        d *= km_per_degree_longitude(post.latitude)
-        d *= d
-        dy *= dy
-        d += dy
-        np.sqrt(d, out=d)
-        ok = d <= rows[:, _REACH]
-        ok &= (ints[:, _AVAIL] & post.schedule) != 0
-        hourly = -1 if post.hourly_fen is None else post.hourly_fen
-        if hourly >= 0:  # scoring.wage_ok_array: no expectation (<= 0) or paid at least that
-            ok &= ints[:, _MINW] <= hourly
-        if alive is not None:
-            ok &= alive.take(idx)
-        if exclude:
-            ok &= ~np.isin(ints[:, _RID], np.fromiter(exclude, np.int64, len(exclude)))
-        sel = ok.nonzero()[0]
-        kept = rows.take(sel, axis=0)
-        kept_ints = kept.view(np.int64)
-        d = d.take(sel)
-        w = weights
-        minutes = d / kept[:, _SPEED] * 60.0
-        parts = np.empty((len(_PARTS), len(sel)))
-        travel, skill, wage, reliability, rating, fairness = parts
-        np.divide(minutes, kept[:, _BUDGET], out=travel)
-        np.subtract(1.0, travel, out=travel)
-        travel *= w.travel
-        if fit is None:
-            np.multiply(w.skill, plan.fit.take(kept_ints[:, _CODE]), out=skill)
-        else:
-            skill.fill(w.skill * fit)
-        if hourly < 0:
-            wage.fill(w.wage * 0.5)
-        else:
-            # scoring.wage_fit_array's operations, in place; a known expectation is a whole number of
-            # fen >= 1, so the divisor max(minw, 1) is its where(unknown, 1, minw).
-            minw = kept_ints[:, _MINW]
-            np.divide(np.int64(hourly), np.maximum(minw, 1), out=wage)
-            wage -= 1.0
-            wage *= 0.5
-            wage /= w.wage_full_ratio - 1.0
-            wage += 0.5
-            np.minimum(1.0, wage, out=wage)
-            wage[minw <= 0] = 0.5
-            wage *= w.wage
-        np.multiply(w.reliability, kept[:, _REL], out=reliability)
-        np.multiply(w.rating, kept[:, _RAT], out=rating)
-        # days < 0 (never) or days >= idle_days, in one comparison: -1 read unsigned is above any bound.
-        if w.idle_days > 0:
-            idle = kept_ints[:, _DAYS].view(np.uint64) >= w.idle_days
-        else:
-            idle = np.ones(len(sel), bool)
-        np.add(np.where(idle, w.idle, 0.0), np.where(kept_ints[:, _PRIO], w.priority, 0.0), out=fairness)
-        score = travel + skill
-        score += wage
-        score += reliability
-        score += rating
-        score += fairness
-        rule = plan.rule.take(kept_ints[:, _CODE])
-        return [kept_ints[:, _RID], score, minutes, d, rule, parts]
+        """The eligible rows among the slices ``start``, ``lengths`` of ``rows`` (``_PACKED`` fields; of
+        codes that fit the post, by ``fit`` or else by ``plan.fit``; only those of ``codes`` if given), as
+        the ``_FOUND`` arrays: one compiled pass (``kernels.scan``)."""
+        found = kernels.scan(
+            rows,
+            rows.view(np.int64),
+            start,
+            lengths,
+            _NO_ALIVE if alive is None else alive,
+            alive is not None,
+            post.latitude,
+            post.longitude,
+            km_per_degree_longitude(post.latitude),
+            post.schedule,
+            -1 if post.hourly_fen is None else post.hourly_fen,
+            plan.fit,
+            plan.rule,
+            -1.0 if fit is None else fit,
+            _weight_vector(weights),
+            exclude,
+            _NO_IDS if codes is None else codes,
+            codes is not None,
+        )
+        return list(found)
 
     def _gather(
-        self, post: Post, weights: Weights, exclude: Collection[int], k: int | None
+        self, post: Post, weights: Weights, exclude: I64, k: int | None
     ) -> tuple[list[Any], int, float | None]:
         """The ``_FOUND`` arrays of the eligible rows that may make the best ``k`` (every eligible row if
         ``k`` is None), how many rows one worker may have among them, and the (k x that)-th best score
@@ -902,13 +843,13 @@ class WorkerIndex(_Merging):
         store = self._store
         groups = plan.groups
         if post.places <= 0 or not groups:
-            idx = np.empty(0, np.int64)
-            return self._scan(store.packed[idx], idx, None, post, plan, 0.0, weights, exclude), 1, None
-        start, lengths = store.locate(self._bounds(post, groups[0][0]))
+            none = np.empty(0, np.int64)
+            return self._scan(store.packed, none, none, None, post, plan, 0.0, weights, exclude), 1, None
+        start, lengths = self._slices_in_reach(post, groups[0][0])
         if k is None or (len(groups) > 1 and int(lengths.sum()) < _ROUNDS_MIN_ROWS * max(k, 1)):
             # Every group in one pass: a second pass would cost more than it saves.
             codes = np.concatenate([c for c, _ in groups])
-            more = store.locate(self._bounds(post, codes[len(groups[0][0]) :]))
+            more = self._slices_in_reach(post, codes[len(groups[0][0]) :])
             start, lengths = np.concatenate([start, more[0]]), np.concatenate([lengths, more[1]])
             found = self._read(start, lengths, codes, None, post, plan, weights, exclude)
             return found, min(self._per_id, len(codes)), None
@@ -930,7 +871,7 @@ class WorkerIndex(_Merging):
                     break
                 if weights.travel > 0:
                     scale = min(1.0, 1.0 - (floor - other - slack) / weights.travel)
-            located = store.locate(self._bounds(post, codes, scale))
+            located = self._slices_in_reach(post, codes, scale)
             pieces.append(self._read(*located, codes, fit, post, plan, weights, exclude))
             # A worker has one row per code (``_rows``, ``from_columns``).
             per_id = min(self._per_id, per_id + len(codes))
@@ -947,18 +888,26 @@ class WorkerIndex(_Merging):
         post: Post,
         plan: _WorkerPlan,
         weights: Weights,
-        exclude: Collection[int],
+        exclude: I64,
     ) -> list[Any]:
         """``_scan`` over the main columns' slices and the delta's rows of ``codes``."""
         store = self._store
-        idx = _expand(start, lengths)
         alive = None if store.main_clean else store.main_alive
-        found = self._scan(store.packed.take(idx, axis=0), idx, alive, post, plan, fit, weights, exclude)
-        didx = store.delta_in_keys(codes)
-        if len(didx):
-            delta = store.delta
-            rows = _pack({name: delta[name].take(didx) for name in _PACKED}, _PACKED)
-            more = self._scan(rows, didx, None, post, plan, fit, weights, exclude)
+        found = self._scan(store.packed, start, lengths, alive, post, plan, fit, weights, exclude)
+        if store.n_delta:
+            whole = np.array([0, store.n_delta], np.int64)
+            more = self._scan(
+                store.delta_packed,
+                whole[:1],
+                whole[1:],
+                store.delta_alive,
+                post,
+                plan,
+                fit,
+                weights,
+                exclude,
+                codes,
+            )
             found = [np.concatenate([a, b], axis=-1) for a, b in zip(found, more, strict=True)]
         return found
 
@@ -966,15 +915,28 @@ class WorkerIndex(_Merging):
         self, post: Post, k: int = 20, *, weights: Weights = DEFAULT_WEIGHTS, exclude: Collection[int] = ()
     ) -> list[Match]:
         """The best ``k`` eligible workers for ``post`` (``Match.id`` is the worker id), best first."""
-        found, per_id, cut = self._gather(post, weights, exclude, max(k, 0))
+        found, per_id, cut = self._gather(post, weights, _sorted_ids(exclude), max(k, 0))
         return _matches(found, _top(found[1], found[2], found[0], found[4], k, per_id, cut))
 
     def candidates(
         self, post: Post, *, weights: Weights = DEFAULT_WEIGHTS, exclude: Collection[int] = ()
     ) -> list[Match]:
         """Every eligible worker for ``post``, best first."""
-        found, per_id, _ = self._gather(post, weights, exclude, None)
+        found, per_id, _ = self._gather(post, weights, _sorted_ids(exclude), None)
         return _matches(found, _top(found[1], found[2], found[0], found[4], len(found[0]), per_id))
+
+
+#: ``kernels.scan``'s ``alive`` when it is not checked.
+_NO_ALIVE = np.ones(0, bool)
+_NO_IDS = np.empty(0, np.int64)
+_weight_vector = functools.lru_cache(maxsize=64)(kernels.weight_vector)
+
+
+def _sorted_ids(ids: Collection[int]) -> I64:
+    """``ids`` as the sorted array ``kernels.scan`` searches."""
+    if not ids:
+        return _NO_IDS
+    return np.unique(np.fromiter(ids, np.int64, len(ids)))
 
 
 def _score_bound(w: Weights, wage_known: bool) -> float:
