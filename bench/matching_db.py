@@ -56,8 +56,9 @@ def _ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _fill(workers: int) -> float:
-    """Generated rows in one transaction; returns the seconds taken."""
+def _fill(workers: int, *, analyze: bool = True) -> float:
+    """Generated rows in one transaction; returns the seconds taken. ``analyze``: refresh the planner's
+    statistics after (not inside a test's transaction)."""
     from django.db import connection, transaction
 
     from lingong.core.models import Division, Occupation
@@ -80,11 +81,12 @@ def _fill(workers: int) -> float:
             """
             INSERT INTO accounts_user (password, is_superuser, role, employer_kind, display_name, phone,
                 phone_index, id_number, id_number_index, address, address_index, credit_code, birth_date, sex,
-                real_name_verified, is_active, is_staff, date_joined, failed_logins, large_text, region_id)
+                real_name_verified, is_active, is_staff, date_joined, failed_logins, large_text, region_id,
+                id_region)
             SELECT '!', false, 'worker', '', 'bench ' || g, '', %(mark)s || g, '', '', '', '', '',
                 DATE '1966-01-01' + (g::bigint * 7919 %% 16000)::int,
                 CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END, true,
-                g %% 50 <> 7, false, now(), 0, false, (%(counties)s::text[])[1 + g %% %(n_counties)s]
+                g %% 50 <> 7, false, now(), 0, false, (%(counties)s::text[])[1 + g %% %(n_counties)s], ''
             FROM generate_series(1, %(workers)s) AS g
             """,
             {"mark": MARK, "counties": counties, "n_counties": len(counties), "workers": workers},
@@ -125,8 +127,9 @@ def _fill(workers: int) -> float:
             """,
             {"like": MARK + "%", "trades": trades, "n_trades": len(trades)},
         )
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
+    if analyze:
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
     return time.perf_counter() - start
 
 
@@ -142,6 +145,8 @@ def _measure(which: str, updates: int) -> dict[str, float]:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
     base = peak()
+    import numpy as np
+
     from lingong.matching import feed
     from lingong.matching.engine import WorkerIndex
 
@@ -154,6 +159,17 @@ def _measure(which: str, updates: int) -> dict[str, float]:
     index = WorkerIndex.from_columns(columns)
     build_s = time.perf_counter() - start
     build_rss = peak()
+    # A serving process then answers queries: its first loads the compiled loops (numba, ADR 0008).
+    from lingong.matching.engine import Post
+
+    first = int(np.asarray(columns.occupation_rows)[0])
+    code = columns.codes[int(np.asarray(columns.occupation_codes)[0])]
+    lat, lon = np.asarray(columns.latitude)[first], np.asarray(columns.longitude)[first]
+    post = Post(1, float(lat), float(lon), code)
+    start = time.perf_counter()
+    index.top_workers(post, 20)
+    first_query_s = time.perf_counter() - start
+    query_rss = peak()
     moved = _moved_workers(columns, updates)
     del columns
     times = []
@@ -169,6 +185,8 @@ def _measure(which: str, updates: int) -> dict[str, float]:
         "base_rss": base,
         "load_rss": load_rss,
         "rss": build_rss,
+        "first_query": first_query_s,
+        "query_rss": query_rss,
         "updates": float(len(times)),
         "update_median": spent[len(spent) // 2],
         "update_p99": spent[min(len(spent) - 1, int(len(spent) * 0.99))],
@@ -312,6 +330,10 @@ def main() -> None:
         "≤ 3 s, 500 MiB",
     )
     _print(rows, header)
+    print(
+        f"then the first query of the new loader's process (it loads numba's compiled loops):"
+        f" {new['first_query'] * 1e3:.0f} ms, peak RSS {new['query_rss']:.0f} MiB"
+    )
     print()
     _print(
         [

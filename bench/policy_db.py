@@ -68,8 +68,9 @@ def _ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _fill(persons: int) -> float:
-    """Generated rows in one transaction; returns the seconds taken."""
+def _fill(persons: int, *, analyze: bool = True) -> float:
+    """Generated rows in one transaction; returns the seconds taken. ``analyze``: refresh the planner's
+    statistics after (not inside a test's transaction)."""
     from django.db import connection, transaction
 
     from lingong.core.models import Division, Occupation
@@ -131,8 +132,9 @@ def _fill(persons: int) -> float:
             {"like": MARK + "%"},
         )
     _registrations(occupation)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+    if analyze:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     return time.perf_counter() - start
 
 

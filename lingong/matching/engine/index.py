@@ -22,12 +22,13 @@ import functools
 import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import fields
+from types import ModuleType
 from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from lingong.matching.engine import kernels, scoring
+from lingong.matching.engine import scoring
 from lingong.matching.engine.types import (
     DEFAULT_WEIGHTS,
     KM_PER_DEGREE,
@@ -426,9 +427,8 @@ class _Store:
         """The main columns' slices ``[lo, hi)`` for each pair of ``bounds`` (all the ``lo``, then all the
         ``hi``, as composite keys): their first rows and lengths (``kernels.locate``)."""
         slices = self.slices
-        return cast(
-            tuple[I64, I64], kernels.locate(slices.row_keys, slices.rows, slices.starts, slices.shift, bounds)
-        )
+        found = _kernels().locate(slices.row_keys, slices.rows, slices.starts, slices.shift, bounds)
+        return cast(tuple[I64, I64], found)
 
     def delta_in_keys(self, keys: I64) -> I64:
         n = self.n_delta
@@ -770,7 +770,7 @@ class WorkerIndex(_Merging):
         slices = self._store.slices
         return cast(
             tuple[I64, I64],
-            kernels.circle_slices(
+            _kernels().circle_slices(
                 slices.row_keys,
                 slices.rows,
                 slices.starts,
@@ -807,7 +807,7 @@ class WorkerIndex(_Merging):
         """The eligible rows among the slices ``start``, ``lengths`` of ``rows`` (``_PACKED`` fields; of
         codes that fit the post, by ``fit`` or else by ``plan.fit``; only those of ``codes`` if given), as
         the ``_FOUND`` arrays: one compiled pass (``kernels.scan``)."""
-        found = kernels.scan(
+        found = _kernels().scan(
             rows,
             rows.view(np.int64),
             start,
@@ -929,7 +929,20 @@ class WorkerIndex(_Merging):
 #: ``kernels.scan``'s ``alive`` when it is not checked.
 _NO_ALIVE = np.ones(0, bool)
 _NO_IDS = np.empty(0, np.int64)
-_weight_vector = functools.lru_cache(maxsize=64)(kernels.weight_vector)
+
+
+@functools.cache
+def _kernels() -> ModuleType:
+    """The compiled loops (``kernels``), imported on the first query: importing numba costs a process about
+    100 MiB, which one that only builds or updates an index (a rebuild, the task worker) does not need."""
+    from lingong.matching.engine import kernels
+
+    return kernels
+
+
+@functools.lru_cache(maxsize=64)
+def _weight_vector(weights: Weights) -> F64:
+    return cast(F64, _kernels().weight_vector(weights))
 
 
 def _sorted_ids(ids: Collection[int]) -> I64:
