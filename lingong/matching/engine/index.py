@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
-from lingong.matching.engine import scoring
+from lingong.matching.engine import layout, scoring
 from lingong.matching.engine.types import (
     DEFAULT_WEIGHTS,
     KM_PER_DEGREE,
@@ -206,8 +206,12 @@ class _Slices(NamedTuple):
 def _slices(skey: I64) -> _Slices:
     """The ``_Slices`` of the sorted keys ``skey``."""
     n = len(skey)
+    # (Temporaries of the keys' size are freed or reused as soon as they can be: this runs beside the
+    # index it replaces, in a merge too.)
     row_key = skey >> _GRID_BITS
     firsts = np.flatnonzero(np.concatenate([[True], row_key[1:] != row_key[:-1]])[:n])
+    first_keys = row_key[firsts]
+    del row_key
     counts = np.diff(np.concatenate([firsts, [n]]))
     lasts = firsts + counts - 1
     column = skey & ((1 << _GRID_BITS) - 1)
@@ -222,8 +226,14 @@ def _slices(skey: I64) -> _Slices:
     total = int(offsets[-1])
     # Main row i sits in its grid row's cell (column - first column) >> shift; the first main row at or
     # past each table entry is the slice start it stands for (a grid row's last entry: the next row's first).
-    at = np.repeat(offsets[:-1], counts) + ((column - np.repeat(first_column, counts)) >> shift)
-    starts = np.concatenate([np.searchsorted(at, np.arange(total, dtype=np.int64)), [n]]).astype(np.int64)
+    at = column
+    at -= np.repeat(first_column, counts)
+    at >>= shift
+    at += np.repeat(offsets[:-1], counts)
+    starts = np.empty(total + 1, np.int64)
+    starts[:total] = np.searchsorted(at, np.arange(total, dtype=np.int64))
+    starts[total] = n
+    del at, column
     # The sentinel row: after every key a query can ask for, one cell holding the end of the columns.
     sentinel = 1 << 62
     rows = np.empty((len(firsts) + 1, 3), np.int64)
@@ -231,7 +241,7 @@ def _slices(skey: I64) -> _Slices:
     rows[:-1, 1] = offsets[:-1]
     rows[:-1, 2] = last_cell
     rows[-1] = (sentinel, total, 0)
-    row_keys = np.concatenate([row_key[firsts], [sentinel >> _GRID_BITS]]).astype(np.int64)
+    row_keys = np.concatenate([first_keys, [sentinel >> _GRID_BITS]]).astype(np.int64)
     return _Slices(row_keys, rows, starts, shift)
 
 
@@ -342,36 +352,37 @@ class _Store:
             return self.built(columns, self.live)
         # The main rows are sorted already and the delta is small: place each delta row (sorted, stable)
         # after the main rows with a key <= its own, as a stable sort of (main, delta) would, and copy
-        # the alive main rows around them in runs of contiguous slices (a run ends at a tombstone or an
-        # inserted row: at most a few per update), not through a full-size gather and scatter.
+        # the alive main rows around them in runs of contiguous slices, cut at each tombstone and each
+        # inserted row. Every array here but the result is of the delta's or the tombstones' size: a
+        # merge at 1,000,000 workers needs the new columns and little more.
         delta = {name: self.delta[name][:n][keep] for name in self.dtypes}
         order = np.argsort(delta["skey"], kind="stable")
         delta = {name: values[order] for name, values in delta.items()}
-        alive_before = np.concatenate([[0], np.cumsum(self.main_alive)])
-        main_rows = np.flatnonzero(self.main_alive)
-        inserted = alive_before[np.searchsorted(self.main["skey"], delta["skey"], "right")]
-        delta_at = np.arange(len(order)) + inserted
-        shift = np.cumsum(np.bincount(inserted, minlength=len(main_rows) + 1))[: len(main_rows)]
-        main_at = np.arange(len(main_rows)) + shift
-        total = len(main_rows) + len(order)
+        m = len(order)
+        n_main = len(self.main_alive)
+        dead = np.flatnonzero(~self.main_alive)
+        # Each delta row follows the main rows with a key <= its own (``after`` of them), less the
+        # tombstones among those, and the delta rows before it.
+        after = np.searchsorted(self.main["skey"], delta["skey"], "right")
+        delta_at = after - np.searchsorted(dead, after) + np.arange(m)
+        total = n_main - len(dead) + m
         packed = np.empty((total, len(self.packed_names)))
         packed[delta_at] = _pack(delta, self.packed_names)
         others = [name for name in self.dtypes if name not in self.packed_names]
         columns = {name: np.empty(total, self.dtypes[name]) for name in others}
         for name in others:
             columns[name][delta_at] = delta[name]
-        if len(main_rows):
-            breaks = np.flatnonzero((np.diff(main_rows) != 1) | (np.diff(shift) != 0)) + 1
-            starts = np.concatenate([[0], breaks]).tolist()
-            ends = np.concatenate([breaks, [len(main_rows)]]).tolist()
-            sources = main_rows[starts].tolist()
-            targets = main_at[starts].tolist()
-            main = [self.main[name] for name in others]
-            for start, end, source, target in zip(starts, ends, sources, targets, strict=True):
-                size = end - start
-                packed[target : target + size] = self.packed[source : source + size]
-                for into, values in zip(columns.values(), main, strict=True):
-                    into[target : target + size] = values[source : source + size]
+        # Runs of main rows: a tombstone is a run of its own (skipped), the others hold none.
+        cuts = np.unique(np.concatenate([[0, n_main], dead, dead + 1, after]))
+        first, size = cuts[:-1], np.diff(cuts)
+        alive = self.main_alive[first]
+        first, size = first[alive], size[alive]
+        target = first - np.searchsorted(dead, first) + np.searchsorted(after, first, "right")
+        main = [self.main[name] for name in others]
+        for source, length, into_at in zip(first.tolist(), size.tolist(), target.tolist(), strict=True):
+            packed[into_at : into_at + length] = self.packed[source : source + length]
+            for into, values in zip(columns.values(), main, strict=True):
+                into[into_at : into_at + length] = values[source : source + length]
         return self.built(columns, self.live, presorted=True, packed=packed)
 
     def kill(self, rid: int) -> bool:
@@ -441,41 +452,31 @@ class _Store:
 _WORKER_COLUMNS: dict[str, Any] = {
     "skey": np.int64,
     "rid": np.int64,
-    "key": np.int64,
     "code": np.int64,
     "lat": np.float64,
     "lon": np.float64,
-    "speed": np.float64,
     "budget": np.float64,
     "reach": np.float64,
-    "avail": np.int64,
+    "slots": np.int64,
     "minw": np.int64,
     "rel": np.float64,
     "rat": np.float64,
-    "days": np.int64,
-    "prio": np.bool_,
 }
 
 
-#: The worker columns a query reads, packed side by side (``_Store.packed``), and their positions.
-_PACKED = (
-    "lat",
-    "lon",
-    "reach",
-    "code",
-    "avail",
-    "minw",
-    "speed",
-    "budget",
-    "rel",
-    "rat",
-    "days",
-    "prio",
-    "rid",
-)
-_LAT, _LON, _REACH, _CODE, _AVAIL, _MINW, _SPEED, _BUDGET, _REL, _RAT, _DAYS, _PRIO, _RID = range(
-    len(_PACKED)
-)
+#: The worker columns a query reads, packed side by side (``_Store.packed``; ``layout``).
+_PACKED = layout.PACKED
+
+
+def _slots(availability: Any, priority: Any, mode: Any, days: Any) -> Any:
+    """The availability mask, the priority flag (0 or 1), the travel mode (its index in
+    ``TRAVEL_MODES``) and the days since the last gig (-1: never) in one int64 (``layout``)."""
+    return (
+        availability
+        | (priority << layout.PRIORITY_SHIFT)
+        | (mode << layout.MODE_SHIFT)
+        | ((days + 1) << layout.DAYS_SHIFT)
+    )
 
 
 def _top(
@@ -631,18 +632,19 @@ class WorkerIndex(_Merging):
         # caller's column (derived ones computed on the gathered rows: the same element-wise operations as
         # on the whole columns), so the process never holds every column twice.
         own = {"rid": ids, "lat": lat, "lon": lon, "budget": budget, "reach": reach}
-        theirs = {
-            "avail": columns.availability,
-            "minw": columns.min_hourly_fen,
-            "days": columns.days_since_last_gig,
-        }
+        theirs = {"minw": columns.min_hourly_fen}
         packed = np.empty((len(picked), len(_PACKED)))
         ints = packed.view(np.int64)
         for j, name in enumerate(_PACKED):
             if name == "code":
                 values = codes
-            elif name == "speed":
-                values = speed_of[mode[picked]]
+            elif name == "slots":
+                values = _slots(
+                    np.asarray(columns.availability)[picked].astype(np.int64),
+                    np.asarray(columns.priority)[picked].astype(np.int64),
+                    mode[picked].astype(np.int64),
+                    np.asarray(columns.days_since_last_gig)[picked].astype(np.int64),
+                )
             elif name == "rel":
                 values = scoring.reliability_fit_array(
                     np.asarray(columns.completed)[picked].astype(np.int64),
@@ -650,16 +652,14 @@ class WorkerIndex(_Merging):
                 )
             elif name == "rat":
                 values = scoring.rating_fit_array(np.asarray(columns.rating, dtype=np.float64)[picked])
-            elif name == "prio":
-                values = np.asarray(columns.priority)[picked].astype(np.bool_)
             elif name in own:
                 values = own[name][picked]
             else:
                 values = np.asarray(theirs[name])[picked]
             (packed if values.dtype.kind == "f" else ints)[:, j] = values
             del values
-        del own, picked, reach, budget
-        out = {"key": codes, "skey": skey}
+        del own, picked, reach, budget, codes
+        out = {"skey": skey}
         index._store.load(out, n, presorted=True, packed=packed)
         return index
 
@@ -684,21 +684,21 @@ class WorkerIndex(_Merging):
             "rid": worker.id,
             "lat": worker.latitude,
             "lon": worker.longitude,
-            "speed": SPEED_KMH[worker.travel_mode],
             "budget": worker.travel_minutes,
             "reach": reach,
-            "avail": worker.availability,
+            "slots": _slots(
+                worker.availability,
+                int(bool(worker.priority_groups)),
+                TRAVEL_MODES.index(worker.travel_mode),
+                -1 if worker.days_since_last_gig is None else worker.days_since_last_gig,
+            ),
             "minw": worker.min_hourly_fen or 0,
             "rel": scoring.reliability_fit(worker.completed, worker.no_shows),
             "rat": scoring.rating_fit(worker.rating),
-            "days": -1 if worker.days_since_last_gig is None else worker.days_since_last_gig,
-            "prio": bool(worker.priority_groups),
         }
         rows = []
         for code in codes:
-            rows.append(
-                {**common, "code": code, "key": code, "skey": int(_compose(code, tier, int(cy), int(cx)))}
-            )
+            rows.append({**common, "code": code, "skey": int(_compose(code, tier, int(cy), int(cx)))})
         return rows
 
     def upsert(self, worker: Worker) -> None:

@@ -22,13 +22,30 @@ from typing import Any
 import numba
 import numpy as np
 
-from lingong.matching.engine.types import KM_PER_DEGREE
+from lingong.matching.engine.layout import (
+    BUDGET,
+    CODE,
+    DAYS_SHIFT,
+    LAT,
+    LON,
+    MINW,
+    MODE_BITS,
+    MODE_SHIFT,
+    PRIORITY_SHIFT,
+    RAT,
+    REACH,
+    REL,
+    RID,
+    SLOTS,
+)
+from lingong.matching.engine.types import KM_PER_DEGREE, SPEED_KMH, TRAVEL_MODES
 
-# The positions of the packed worker fields (``index._PACKED``).
-_LAT, _LON, _REACH, _CODE, _AVAIL, _MINW, _SPEED, _BUDGET, _REL, _RAT, _DAYS, _PRIO, _RID = range(13)
 #: The weights as ``weight_vector`` lays them out.
 _TRAVEL, _SKILL, _WAGE, _WAGE_FULL, _RELIABILITY, _RATING, _IDLE, _IDLE_DAYS, _PRIORITY = range(9)
 N_PARTS = 6
+#: Each travel mode's speed (km/h), by its index in ``TRAVEL_MODES`` (as ``layout``'s ``slots`` holds it).
+SPEEDS = np.array([SPEED_KMH[mode] for mode in TRAVEL_MODES])
+MODE_MASK = (1 << MODE_BITS) - 1
 GRID_BITS = 16
 
 
@@ -91,32 +108,33 @@ def scan(
     m = 0
     for s in range(len(lengths)):
         for i in range(start[s], start[s] + lengths[s]):
-            dy = (packed[i, _LAT] - post_lat) * KM_PER_DEGREE
-            dx = (packed[i, _LON] - post_lon) * km_lon
+            dy = (packed[i, LAT] - post_lat) * KM_PER_DEGREE
+            dx = (packed[i, LON] - post_lon) * km_lon
             d = math.sqrt(dx * dx + dy * dy)
-            if not d <= packed[i, _REACH]:
+            if not d <= packed[i, REACH]:
                 continue
-            if ints[i, _AVAIL] & schedule == 0:
+            slots = ints[i, SLOTS]
+            if slots & schedule == 0:
                 continue
-            minw = ints[i, _MINW]
+            minw = ints[i, MINW]
             if hourly >= 0 and minw > hourly:
                 continue
             if check_alive and not alive[i]:
                 continue
-            code = ints[i, _CODE]
+            code = ints[i, CODE]
             if check_codes:
                 for c in codes:
                     if c == code:
                         break
                 else:
                     continue
-            rid = ints[i, _RID]
+            rid = ints[i, RID]
             if n_exclude:
                 at = np.searchsorted(exclude, rid)
                 if at < n_exclude and exclude[at] == rid:
                     continue
-            mins = d / packed[i, _SPEED] * 60.0
-            travel = (1.0 - mins / packed[i, _BUDGET]) * w[_TRAVEL]
+            mins = d / SPEEDS[(slots >> MODE_SHIFT) & MODE_MASK] * 60.0
+            travel = (1.0 - mins / packed[i, BUDGET]) * w[_TRAVEL]
             skill = w[_SKILL] * (code_fit[code] if fit < 0 else fit)
             if hourly < 0:
                 wage = wage_unknown
@@ -131,11 +149,11 @@ def scan(
                 ratio += 0.5
                 # np.minimum(1.0, ratio): NaN stays NaN.
                 wage = (1.0 if ratio > 1.0 else ratio) * w[_WAGE]
-            reliability = w[_RELIABILITY] * packed[i, _REL]
-            rating = w[_RATING] * packed[i, _RAT]
-            days = ints[i, _DAYS]
+            reliability = w[_RELIABILITY] * packed[i, REL]
+            rating = w[_RATING] * packed[i, RAT]
+            days = (slots >> DAYS_SHIFT) - 1
             idle = idle_days <= 0 or days < 0 or days >= idle_days
-            fairness = (w[_IDLE] if idle else 0.0) + (w[_PRIORITY] if ints[i, _PRIO] != 0 else 0.0)
+            fairness = (w[_IDLE] if idle else 0.0) + (w[_PRIORITY] if (slots >> PRIORITY_SHIFT) & 1 else 0.0)
             ids[m] = rid
             score[m] = travel + skill + wage + reliability + rating + fairness
             minutes[m] = mins
