@@ -9,11 +9,12 @@ first), then reads, per key and tier, a few contiguous slices (the grid rows aro
 to the columns the reach circle crosses on that row), found in a table of slice starts built with the
 sorted columns (``_Slices``; the posts' with one ``searchsorted``). Workers sit in reach tiers whose
 grid cell is half the tier's longest reach, so a few long-reach drivers do not widen everybody's search.
-The fields a query reads are packed side by side (one row of 13 float64/int64 fields per record code),
-so a query copies the rows it reads in one ``take`` rather than one per column.
+The fields a query reads are packed side by side (a worker's row: ten 8-byte fields, ``layout``), and
+the workers' rows are read where they lie by compiled loops (``kernels``, imported on the first query).
 
 Changes go to a small unsorted delta (scanned in full by each query) and tombstones; when the delta is
-full it is merged into the sorted columns (one sort; amortised over the delta's capacity).
+full it is merged into the sorted columns (the delta sorted and placed among them; amortised over the
+delta's capacity).
 """
 
 from __future__ import annotations
