@@ -64,7 +64,7 @@ _CELL_FRACTION = 0.5
 POST_CELL_KM = 4.0
 #: A cell's width in degrees of longitude is its size at 55° N, so it covers that size anywhere in China.
 _COS_MAX_LAT = math.cos(math.radians(55.0))
-_GRID_BITS = 16
+_GRID_BITS = layout.GRID_BITS
 _GRID_OFFSET = 1 << (_GRID_BITS - 1)
 _TIER_BITS = 4
 _TIERS = np.asarray(TIERS_KM)

@@ -9,9 +9,10 @@ The scores are the same floats as ``scoring``'s array functions (and ``reference
 operations in the same order, in IEEE double precision (numba compiles without ``fastmath``, so nothing
 is reordered or fused). The property tests compare every result with ``reference`` exactly.
 
-Compiled on first use and cached on disk (``cache=True``: ``__pycache__`` beside this file, or the user's
-cache directory where that is read-only), so only a process's first query after an upgrade waits for
-the compiler. ``nogil``: threads serving queries run them side by side.
+Compiled on first use and cached on disk (``cache=True``: in ``NUMBA_CACHE_DIR``, which the Django
+settings point at the data directory; else ``__pycache__`` beside this file), so only a process's first
+query after an upgrade waits for the compiler. ``nogil``: threads serving queries run them side by
+side. ``index`` imports this module on its first query, not before (numba costs a process 100 MiB).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lingong.matching.engine.layout import (
     BUDGET,
     CODE,
     DAYS_SHIFT,
+    GRID_BITS,
     LAT,
     LON,
     MINW,
@@ -46,7 +48,6 @@ N_PARTS = 6
 #: Each travel mode's speed (km/h), by its index in ``TRAVEL_MODES`` (as ``layout``'s ``slots`` holds it).
 SPEEDS = np.array([SPEED_KMH[mode] for mode in TRAVEL_MODES])
 MODE_MASK = (1 << MODE_BITS) - 1
-GRID_BITS = 16
 
 
 def weight_vector(weights: Any) -> np.ndarray[Any, np.dtype[np.float64]]:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from lingong.matching.engine.types import ALL_SLOTS, TRAVEL_MODES
 
+#: Bits of each grid field (row, column) of the composite sort key; ``index`` composes it, ``kernels``
+#: splits it to find a bound's grid row.
+GRID_BITS = 16
+
 PACKED = ("lat", "lon", "reach", "slots", "minw", "code", "budget", "rel", "rat", "rid")
 LAT, LON, REACH, SLOTS, MINW, CODE, BUDGET, REL, RAT, RID = range(len(PACKED))
 
