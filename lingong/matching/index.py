@@ -215,18 +215,30 @@ _holder_lock = threading.Lock()
 
 
 def get_index(*, now: dt.datetime | None = None, sync: bool = True) -> MatchingIndex:
-    """This process's index: built on first use, synced when older than ``MATCHING_SYNC_SECONDS``."""
+    """This process's index: built on first use, synced when older than ``MATCHING_SYNC_SECONDS``.
+
+    Only the first use waits for a build. When a sync is due and another thread is already writing (a
+    sync, or the new day's rebuild: seconds at a province's scale), this request is answered from the
+    index as it stands rather than queued behind that writer; the writer's changes show a moment later."""
     global _holder
     with _holder_lock:
         if _holder is None:
             _holder = MatchingIndex()
     index = _holder
-    if index.built_on is None or (sync and time.monotonic() - index.synced_at >= sync_seconds()):
-        with index.write_lock:  # once, when several threads find it due at the same time
+    if index.built_on is None:
+        with index.write_lock:  # once, when several threads find it unbuilt at the same time
             if index.built_on is None:
                 index.rebuild(now=now)
-            elif sync and time.monotonic() - index.synced_at >= sync_seconds():
+    elif (
+        sync
+        and time.monotonic() - index.synced_at >= sync_seconds()
+        and index.write_lock.acquire(blocking=False)
+    ):
+        try:
+            if time.monotonic() - index.synced_at >= sync_seconds():
                 index.sync(now=now)
+        finally:
+            index.write_lock.release()
     return index
 
 

@@ -64,3 +64,43 @@ def test_a_refresh_that_fills_the_delta_merges_ahead_and_answers_the_same(
         assert store.n_delta <= store.capacity
         assert [m.id for m in index.workers.top_workers(engine_post, 10)] == before
     assert before == [w.pk for w in crowd]
+
+
+def test_a_due_sync_does_not_queue_requests_behind_another_threads_rebuild(
+    heping_employer: User, make_worker: MakeWorker, make_gig: PostMaker, settings: Any
+) -> None:
+    """While one thread rebuilds (the new day's first sync: seconds at a million workers), the others'
+    requests are answered from the index as it stands; the first build is the only wait."""
+    post = make_gig(heping_employer, **at_square())
+    near = make_worker("一号", km=0.5)
+    index = get_index()
+    engine_post = feed.load_posts(feed.open_posts().filter(pk=post.pk))[0]
+    settings.MATCHING_SYNC_SECONDS = 0  # every request finds a sync due
+    writing, release = threading.Event(), threading.Event()
+
+    def long_writer() -> None:
+        with index.write_lock:
+            writing.set()
+            release.wait(timeout=10)
+
+    writer = threading.Thread(target=long_writer)
+    writer.start()
+    try:
+        assert writing.wait(timeout=10)
+        answered: list[list[int]] = []
+
+        def request() -> None:
+            answered.append([m.id for m in get_index().workers.top_workers(engine_post, 5)])
+
+        reader = threading.Thread(target=request)
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the request waited for the other thread's rebuild"
+        assert answered == [[near.pk]]
+    finally:
+        release.set()
+        writer.join(timeout=10)
+    # With the writer gone, a due sync runs again in the request that finds it due.
+    synced = index.synced_at
+    get_index()
+    assert index.synced_at > synced
