@@ -145,8 +145,7 @@ class MatchingIndex:
             eligible = feed.eligible_profiles().filter(user_id__in=worker_ids)
             loaded = feed.load_workers(eligible) if worker_ids else []
             loaded_posts = feed.load_posts(feed.open_posts().filter(pk__in=post_ids)) if post_ids else []
-            rows = sum(max(1, len(w.occupations)) for w in loaded) + len(worker_ids)
-            workers_merged = self.workers.merge_ahead(headroom=rows)
+            workers_merged = self.workers.merge_ahead(headroom=WorkerIndex.rows_needed(loaded))
             posts_merged = self.posts.merge_ahead(headroom=len(post_ids) + 1)
             with self.lock:
                 if workers_merged is not None:

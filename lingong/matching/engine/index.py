@@ -702,6 +702,12 @@ class WorkerIndex(_Merging):
             rows.append({**common, "code": code, "skey": int(_compose(code, tier, int(cy), int(cx)))})
         return rows
 
+    @staticmethod
+    def rows_needed(workers: Iterable[Worker]) -> int:
+        """How many delta rows upserting ``workers`` takes (one per distinct code, one if none), for a
+        caller that merges ahead (``merge_ahead``) before applying them."""
+        return sum(max(1, len(set(w.occupations))) for w in workers)
+
     def upsert(self, worker: Worker) -> None:
         """Add the worker, or replace the one with the same id."""
         self._store.kill(worker.id)

@@ -294,3 +294,15 @@ def test_slice_table_bounds_the_rows_a_search_of_the_keys_finds(keys, bounds, sh
         assert (start + lengths).tolist() == exact_stop.tolist()
     else:
         assert (start <= exact_start).all() and (start + lengths >= exact_stop).all()
+
+
+@SETTINGS
+@given(st.lists(workers(ids=st.integers(1, 40)), max_size=40))
+def test_rows_needed_is_the_delta_rows_the_upserts_take(some):
+    """A caller merging ahead (``merge_ahead``) sizes its headroom with ``rows_needed``: exactly the delta
+    rows the upserts then take, so none of them merges inside the caller's lock."""
+    some = unique_by_id(some)
+    index = WorkerIndex(delta_capacity=4096)
+    for worker in some:
+        index.upsert(worker)
+    assert index._store.n_delta == WorkerIndex.rows_needed(some)
