@@ -1,4 +1,5 @@
-"""The matching engine: a pure library (numpy/scipy, no Django) for 精准、高效匹配 and 即时快招.
+"""The matching engine: a pure library (numpy/scipy, the worker index's inner loops compiled with numba;
+no Django) for 精准、高效匹配 and 即时快招.
 
 Seeds: 001 六 七 (精准、高效匹配), 003 一 (15分钟就业服务圈). Plain data in, plain data out:
 
