@@ -79,6 +79,8 @@ def test_worker_registers_on_a_phone_and_staff_close_it(
     # The worker sees the result and opens the certificate.
     page.goto(f"{live_server.url}/registration/employment/{registration.pk}/")
     expect(page.get_by_test_id("status")).to_contain_text("已登记")
+    # The masked ID number wraps on a phone rather than widening the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_test_id("certificate").click()
     certificate = page.get_by_test_id("certificate")
     expect(certificate).to_contain_text("孙*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -76,3 +77,8 @@ def test_workbench_for_staff_and_supervisors(
     response = client.get("/staff/")
     assert response.status_code == 200
     assert "超期统计" in response.content.decode()
+    # Every card a supervisor sees opens for them: none leads to a page that refuses them.
+    hrefs = re.findall(r'<a class="card" href="([^"]+)"', response.content.decode())
+    assert hrefs
+    for href in hrefs:
+        assert client.get(href).status_code == 200, href
