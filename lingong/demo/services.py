@@ -527,7 +527,7 @@ def create_demo_registrations(*, seed: int, region: Division, count: int = 30) -
 
     workers = list(
         User.objects.filter(
-            role=Role.WORKER, region__pk__startswith=region.scope_prefix, real_name_verified=True
+            prefix_q("region_id", region.scope_prefix), role=Role.WORKER, real_name_verified=True
         )
         .exclude(id_number_index="")
         .select_related("region")

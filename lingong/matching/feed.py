@@ -46,11 +46,11 @@ from lingong.market.models import (
     Engagement,
     EngagementStatus,
     GigPost,
-    PostStatus,
     Rating,
     WageType,
     WorkerProfile,
 )
+from lingong.market.selectors.posts import open_gigs
 from lingong.market.selectors.work import COUNTED_RATINGS
 from lingong.market.services.posts import HOURS_PER_DAY, hourly_equivalent_fen
 from lingong.matching.engine.types import (
@@ -914,12 +914,8 @@ POST_COLUMNS = (
 
 
 def open_posts(now: dt.datetime | None = None) -> models.QuerySet[GigPost]:
-    """Published, not expired, with places left."""
-    return GigPost.objects.filter(
-        status=PostStatus.PUBLISHED,
-        expires_at__gt=now or timezone.now(),
-        confirmed_count__lt=models.F("headcount"),
-    )
+    """The market's open gigs (published, not expired) with places left, without their joins."""
+    return open_gigs(now).select_related(None).filter(confirmed_count__lt=models.F("headcount"))
 
 
 def load_posts(

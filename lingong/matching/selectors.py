@@ -21,14 +21,14 @@ from django.utils.translation import gettext_lazy
 from lingong.accounts.models import Role, User
 from lingong.core.errors import PermissionDenied
 from lingong.core.identity import mask_name
-from lingong.core.scope import in_scope, region_prefix
+from lingong.core.scope import in_scope, prefix_q, region_prefix
 from lingong.market.models import Engagement, GigPost, PostStatus
 from lingong.market.selectors.hiring import get_manageable_post
 from lingong.market.services.profiles import is_staff
 from lingong.matching import feed
-from lingong.matching.engine import Match, Post, Weights, Worker, dispatch
+from lingong.matching.engine import Match, Post, Weights, Worker, dispatch, scoring
 from lingong.matching.index import get_index
-from lingong.matching.models import DispatchRound
+from lingong.matching.models import DispatchRound, WeightSet
 from lingong.matching.services import current_weights
 
 #: The score's parts in the order they add up, with the labels people read.
@@ -189,7 +189,9 @@ def weights_trial_allowed(actor: User) -> None:
         raise PermissionDenied("staff_only", _("只有工作人员可以试算匹配权重。"))
 
 
-_may_try = weights_trial_allowed
+def weights_history(*, limit: int = 20) -> list[WeightSet]:
+    """The latest versions of the weights, newest first, with who set them (platform-wide data)."""
+    return list(WeightSet.objects.select_related("created_by")[:limit])
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -202,11 +204,7 @@ def _outcome(
 ) -> tuple[int, float, int, int]:
     minutes = sum(m.travel_minutes for _w, m in pairs)
     priority = sum(1 for w, _m in pairs if workers[w].priority_groups)
-    idle = sum(
-        1
-        for w, _m in pairs
-        if workers[w].days_since_last_gig is None or (workers[w].days_since_last_gig or 0) >= idle_days
-    )
+    idle = sum(1 for w, _m in pairs if scoring.is_idle(workers[w].days_since_last_gig, idle_days))
     return len(pairs), minutes, priority, idle
 
 
@@ -229,7 +227,7 @@ def weights_trial(actor: User, *, weights: Weights, day: dt.date | None = None) 
     """What ``weights`` would have changed on ``day`` (default yesterday) in the actor's region:
     the top-5 workers of the posts open that day, and that day's dispatch rounds replayed (today's
     profiles stand in for that day's: the index keeps no history), against the weights then in force."""
-    _may_try(actor)
+    weights_trial_allowed(actor)
     day = day or timezone.localdate() - dt.timedelta(days=1)
     start, end = _day_bounds(day)
     before_weights = current_weights(now=end)
@@ -251,10 +249,7 @@ def weights_trial(actor: User, *, weights: Weights, day: dt.date | None = None) 
             new = [m.id for m in index.workers.top_workers(p, 5, weights=weights)]
         changed += old != new
     # The day's dispatch rounds, replayed with the weights of the round and with the new ones.
-    rounds = DispatchRound.objects.filter(started_at__gte=start, started_at__lt=end)
-    prefix = region_prefix(actor)
-    if prefix is not None:
-        rounds = rounds.filter(area__startswith=prefix[:4])
+    rounds = rounds_of_day(actor, day=day)
     before: list[tuple[int, float, int, int]] = []
     after: list[tuple[int, float, int, int]] = []
     count = 0
@@ -298,8 +293,10 @@ def _round_weights(r: DispatchRound, fallback: Weights) -> Weights:
 
 
 def rounds_of_day(actor: User, *, day: dt.date) -> models.QuerySet[DispatchRound]:
-    _may_try(actor)
+    """The day's dispatch rounds in the actor's city (staff and administrators)."""
+    weights_trial_allowed(actor)
     start, end = _day_bounds(day)
     qs = DispatchRound.objects.filter(started_at__gte=start, started_at__lt=end)
     prefix = region_prefix(actor)
-    return qs if prefix is None else qs.filter(area__startswith=prefix[:4])
+    # Rounds are per city (``feed.area_of``): a county's staff see their city's.
+    return qs if prefix is None else qs.filter(prefix_q("area", prefix[:4]))

@@ -39,6 +39,7 @@ from lingong.accounts.models import Role, User
 from lingong.core import audit
 from lingong.core.errors import DomainError, PermissionDenied
 from lingong.core.models import AuditEntry
+from lingong.core.scope import prefix_q
 from lingong.market.models import Engagement, EngagementStatus, GigPost, WorkerProfile
 from lingong.matching import feed
 from lingong.matching.engine import DEFAULT_WEIGHTS, Weights, dispatch
@@ -195,7 +196,7 @@ def waiting_workers(area: str, now: dt.datetime) -> models.QuerySet[WorkerProfil
     ).values("worker_id")
     return (
         feed.eligible_profiles()
-        .filter(available_now=True, user__region__pk__startswith=area[:4])
+        .filter(prefix_q("user__region__pk", area[:4]), available_now=True)
         .exclude(user_id__in=busy)
         .exclude(user_id__in=working)
     )
@@ -225,7 +226,7 @@ def run_dispatch_round(*, area: str, now: dt.datetime | None = None) -> Dispatch
 
     now = now or timezone.now()
     weights = current_weights(now=now)
-    posts_qs = dispatch_posts(now).filter(region__pk__startswith=area[:4])
+    posts_qs = dispatch_posts(now).filter(prefix_q("region__pk", area[:4]))
     room = dict(posts_qs.values_list("pk", "room"))  # type: ignore[misc]  # annotated by dispatch_posts
     posts = [
         dataclasses.replace(p, places=int(room.get(p.id, 0))) for p in feed.load_posts(posts_qs, now=now)

@@ -21,7 +21,6 @@ from lingong.accounts.http import acting_user, error_page, redirect_back
 from lingong.core.errors import DomainError
 from lingong.market.services.posts import parse_date
 from lingong.matching import selectors, services
-from lingong.matching.models import WeightSet
 
 CHART_WIDTH = 240  # px of the longest bar
 
@@ -92,8 +91,8 @@ def weights(request: HttpRequest) -> HttpResponseBase:
     trial: selectors.Trial | None = None
     source = request.POST if request.method == "POST" else request.GET
     values = {name: source.get(name, "").strip() for name in services.WEIGHT_LABELS}
+    current = services.current_weights()
     try:
-        current = services.current_weights()
         if request.method == "POST":
             services.set_weights(actor=actor, values=values, note=request.POST.get("note", ""))
             messages.success(request, _("新的匹配权重已生效，并已记录。"))
@@ -109,7 +108,6 @@ def weights(request: HttpRequest) -> HttpResponseBase:
         if exc.status == 403:
             return error_page(request, exc)
         error = exc
-    current = services.current_weights()
     shown = {k: v or f"{getattr(current, k):g}" for k, v in values.items()}
     return render(
         request,
@@ -117,7 +115,7 @@ def weights(request: HttpRequest) -> HttpResponseBase:
         {
             "fields": [(name, label, shown[name]) for name, label in services.WEIGHT_LABELS.items()],
             "current": dataclasses.asdict(current),
-            "history": WeightSet.objects.select_related("created_by")[:20],
+            "history": selectors.weights_history(),
             "trial": trial,
             "bars": _bars(trial) if trial else [],
             "chart_width": CHART_WIDTH,

@@ -85,25 +85,17 @@ class FactsOut(Schema):
     mine: dict[str, Any]
 
 
-def _evaluate(request: HttpRequest, data: EvaluateIn) -> dict[str, Any]:
-    actor = acting_user(request)
-    base = facts.platform_person(actor) if data.use_platform else None
-    person = facts.person_from_data(data.facts, base=base)
-    ledger = facts.ledger_from_data(data.ledger)
-    if data.use_platform:
-        ledger = facts.ledger_for(actor.pk) + ledger
-    return decisions.evaluate_data(
-        person,
-        region=data.region,
-        as_of=data.as_of or timezone.localdate(),
-        ledger=ledger,
-        published_by=data.published_by,
-    )
-
-
 @router.post("/evaluate", response=EvaluateOut, summary="我能享受哪些政策：按个人情况计算本地区每项政策")
 def evaluate(request: HttpRequest, data: EvaluateIn) -> Any:
-    return _evaluate(request, data)
+    return selectors.evaluate(
+        actor=acting_user(request),
+        facts_data=data.facts,
+        ledger_data=data.ledger,
+        use_platform=data.use_platform,
+        region=data.region,
+        as_of=data.as_of or timezone.localdate(),
+        published_by=data.published_by,
+    )
 
 
 @router.get("/facts", response=FactsOut, summary="个人情况项目（含中文名称），以及平台掌握的本人情况")
@@ -131,20 +123,8 @@ class PolicyOut(Schema):
 @router.get("/policies", response=list[PolicyOut], summary="某地区某日有效的政策")
 def policies(request: HttpRequest, region: str, as_of: dt.date | None = None) -> Any:
     acting_user(request)
-    return [_policy_out(p) for p in decisions.policies_for(region, as_of or timezone.localdate())]
-
-
-def _policy_out(p: et.PolicyInfo) -> PolicyOut:
-    return PolicyOut(
-        key=p.key,
-        title=p.title,
-        jurisdiction=p.jurisdiction,
-        reference=p.reference,
-        effective_from=p.effective_from,
-        effective_to=p.effective_to,
-        summary=p.summary,
-        benefit=p.benefit,
-    )
+    # The engine's ``PolicyInfo`` has exactly these fields; the schema reads them off it.
+    return decisions.policies_for(region, as_of or timezone.localdate())
 
 
 # --- applications -------------------------------------------------------------------------------------
@@ -260,14 +240,11 @@ def _out(
 
 @router.post("/applications", response={201: ApplicationOut}, summary="申请一项政策（本人网上或窗口受理）")
 def apply(request: HttpRequest, data: ApplyIn) -> Any:
-    actor = acting_user(request)
-    person, _source = services.applicant(actor=actor, person_id=data.person_id)
-    base = facts.platform_person(person)
     application = services.apply(
-        actor=actor,
+        actor=acting_user(request),
         policy_id=data.policy_id,
         region_code=data.region_code,
-        person_facts=facts.person_from_data(data.facts, base=base),
+        facts_data=data.facts,
         person_id=data.person_id,
     )
     return Status(201, _out(application, full=True))

@@ -31,6 +31,7 @@ from lingong.core.identity import normalize_id_number
 from lingong.core.scope import prefix_q
 from lingong.market.models import InsuranceStatus, WorkerProfile
 from lingong.policy import engine
+from lingong.policy.decisions import yuan_text
 from lingong.policy.engine import types as et
 from lingong.policy.engine.errors import PolicyEngineError
 from lingong.policy.models import LedgerEntry, LedgerKind
@@ -159,7 +160,7 @@ def shown_facts(person: et.Person) -> list[tuple[str, str]]:
     for name, value in person_to_data(person).items():
         info = FACTS_BY_NAME[name]
         if info.kind == "fen":
-            text = _("%(yuan)s元") % {"yuan": f"{int(value) // 100}.{int(value) % 100:02d}"}
+            text = _("%(yuan)s元") % {"yuan": yuan_text(int(value))}
             label = info.label.replace("（分）", "")
         elif info.kind == "bool":
             text, label = (_("是") if value else _("否")), info.label
@@ -178,7 +179,7 @@ def form_fields(person: et.Person) -> list[dict[str, Any]]:
     for info in et.FACTS:
         value = getattr(person, info.name)
         if info.kind == "fen":
-            shown = "" if not value else f"{value // 100}.{value % 100:02d}"
+            shown = "" if not value else yuan_text(value)
             label = info.label.replace("（分）", "（元）")
         elif isinstance(value, dt.date):
             shown, label = value.isoformat(), info.label

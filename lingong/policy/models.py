@@ -329,6 +329,15 @@ class PolicyRun(models.Model):
         verbose_name = _("政策找人批次")
         verbose_name_plural = _("政策找人批次")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two staff starting a run over the same region at once get one run, not two in parallel.
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(status__in=["queued", "running"]),
+                name="policyrun_one_open_per_region",
+                violation_error_message=_("该范围已有一个正在运行的批次，请等它完成。"),
+            )
+        ]
 
     def __str__(self) -> str:
         label = _("政策找人#%(id)s（%(region)s，%(date)s）")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import User
 from lingong.accounts.notify import notify
 from lingong.core import audit
-from lingong.core.errors import DomainError, NotFound, PermissionDenied
+from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lingong.core.identity import mask_id_number, mask_name
 from lingong.core.models import AuditEntry, Division
 from lingong.core.scope import get_in_scope, in_scope, region_prefix
@@ -64,15 +64,18 @@ def start_run(*, actor: User, region_code: str, as_of: dt.date | None = None) ->
     prefix = region_prefix(actor)
     if prefix is not None and not region.code.startswith(prefix):
         raise PermissionDenied("region_out_of_scope", _("只能在本辖区内运行政策找人。"), field="region_code")
-    if PolicyRun.objects.filter(region=region, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
-        raise DomainError("run_in_progress", _("该范围已有一个正在运行的批次，请等它完成。"))
-    run = PolicyRun.objects.create(
+    run = PolicyRun(
         region=region,
         as_of=as_of or timezone.localdate(),
         started_by=actor,
         total=registry(region.scope_prefix).count(),
         chunk_size=CHUNK_SIZE,
     )
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError as exc:  # the region's open run, settled by the database (STYLE habit 5)
+        raise Conflict("run_in_progress", _("该范围已有一个正在运行的批次，请等它完成。")) from exc
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=run, note="policy run started")
     from lingong.policy.tasks import find_people_task
 
@@ -246,6 +249,19 @@ def _amount_text(f: _Found) -> str:
     if f.months:
         text += _("，期限%(months)s个月") % {"months": f.months}
     return str(text)
+
+
+@transaction.atomic
+def resume_run(*, actor: User, run_id: int) -> PolicyRun:
+    """Staff queue an interrupted run again; it carries on from its cursor (the chunks done stay)."""
+    run = get_run(actor=actor, run_id=run_id)
+    if run.status == RunStatus.DONE:
+        raise Conflict("run_done", _("该批次已运行完成，无需继续。"))
+    audit.record(actor=actor, action=AuditEntry.Action.CHANGE, obj=run, note="policy run resumed")
+    from lingong.policy.tasks import find_people_task
+
+    transaction.on_commit(lambda: find_people_task(run_id))
+    return run
 
 
 def resume_stale_runs(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:

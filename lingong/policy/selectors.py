@@ -5,6 +5,7 @@ parameters in force in a region on a date with their citations and history."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from lingong.accounts.models import User
 from lingong.core.errors import NotFound, PermissionDenied
 from lingong.core.scope import in_scope, prefix_q
-from lingong.policy import decisions, services
+from lingong.policy import decisions, facts, services
 from lingong.policy.engine import jurisdiction_chain
 from lingong.policy.engine import types as et
 from lingong.policy.models import LedgerEntry, LoanParty, LoanReview, PolicyApplication, Status
@@ -59,6 +60,28 @@ def policy_finder(*, actor: User, person: et.Person, region: str) -> Finder:
         eligible_count=sum(1 for d in answers if d["eligible"]),
         region_name=str(Division.objects.filter(pk=region).first() or region),
         can_apply=can_apply_online(actor),
+    )
+
+
+def evaluate(
+    *,
+    actor: User,
+    facts_data: Mapping[str, Any],
+    ledger_data: Iterable[Mapping[str, Any]],
+    use_platform: bool,
+    region: str,
+    as_of: dt.date,
+    published_by: dt.date | None = None,
+) -> dict[str, Any]:
+    """``POST /evaluate``: the facts and ledger given (a hypothetical case), laid over what the platform
+    knows of the actor and their own ledger when ``use_platform``."""
+    base = facts.platform_person(actor) if use_platform else None
+    person = facts.person_from_data(facts_data, base=base)
+    ledger = facts.ledger_from_data(ledger_data)
+    if use_platform:
+        ledger = facts.ledger_for(actor.pk) + ledger
+    return decisions.evaluate_data(
+        person, region=region, as_of=as_of, ledger=ledger, published_by=published_by
     )
 
 

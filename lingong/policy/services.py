@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -57,6 +57,11 @@ def is_handler(actor: Any) -> bool:
     return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in HANDLER_ROLES)
 
 
+def can_set_parameters(actor: Any) -> bool:
+    """Whether ``actor`` may add dated parameter values (the page shows the form only to them)."""
+    return bool(actor.has_perm("policy.add_parametervalue") or getattr(actor, "role", None) == Role.ADMIN)
+
+
 def _require_handler(actor: User) -> None:
     if not is_handler(actor):
         raise PermissionDenied("staff_only", _("只有公共就业服务工作人员可以办理政策申请。"))
@@ -78,7 +83,7 @@ def add_parameter_value(
     note: str = "",
 ) -> ParameterValue:
     """A new dated value of a parameter in the actor's region; the old values stay (replay)."""
-    if not (actor.has_perm("policy.add_parametervalue") or getattr(actor, "role", None) == Role.ADMIN):
+    if not can_set_parameters(actor):
         raise PermissionDenied("parameter_forbidden", _("您没有维护政策参数的权限。"))
     jurisdiction = decisions.check_region(jurisdiction)
     prefix = region_prefix(actor)
@@ -169,16 +174,22 @@ def apply(
     actor: User,
     policy_id: str,
     region_code: str,
-    person_facts: et.Person,
+    person_facts: et.Person | None = None,
+    facts_data: Mapping[str, Any] | None = None,
     person_id: int | None = None,
     source: str | None = None,
     now: dt.datetime | None = None,
 ) -> PolicyApplication:
     """Apply for one policy. The engine decides on the facts given and the ledger as it stands; a
-    refusal by the rules closes the application at once with the failed conditions as the reason."""
+    refusal by the rules closes the application at once with the failed conditions as the reason.
+
+    ``person_facts`` are used as given (a 政策找人 notice's facts); otherwise the facts are what the
+    platform knows of the applicant with ``facts_data`` (from the page or the API) laid over them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     person, default_source = applicant(actor=actor, person_id=person_id)
+    if person_facts is None:
+        person_facts = facts.person_from_data(facts_data or {}, base=facts.platform_person(person))
     region = _county(region_code)
     if default_source == Source.WINDOW:
         prefix = region_prefix(actor)

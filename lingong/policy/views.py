@@ -21,7 +21,7 @@ from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
 from lingong.core.excel import xlsx_response
 from lingong.policy import decisions, facts, runs, selectors, services
-from lingong.policy.models import PartyKind, PolicyRun
+from lingong.policy.models import PartyKind, PolicyRun, Status
 
 
 def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
@@ -80,19 +80,17 @@ def my_policies(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest) -> HttpResponseBase:
     actor = acting_user(request)
     try:
-        raw = json.loads(request.POST.get("facts_json") or "{}")
-        person = facts.person_from_data(raw, base=facts.platform_person(actor))
         application = services.apply(
             actor=actor,
             policy_id=request.POST.get("policy_id", ""),
             region_code=actor.region_id or "",
-            person_facts=person,
+            facts_data=json.loads(request.POST.get("facts_json") or "{}"),
         )
     except json.JSONDecodeError:
         return error_page(request, DomainError("facts_invalid", _("个人情况格式不正确，请返回重新计算。")))
     except DomainError as exc:
         return error_page(request, exc)
-    if application.status == "refused":
+    if application.status == Status.REFUSED:
         messages.warning(request, _("按您填写的情况，暂不符合条件，申请未获批准，理由见下。"))
     else:
         messages.success(request, _("已提交申请，审核结果将通知您。"))
@@ -276,7 +274,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
             "as_of": as_of,
             "error": error,
             "data": request.POST,
-            "can_add": actor.has_perm("policy.add_parametervalue") or actor.role == "admin",
+            "can_add": services.can_set_parameters(actor),
             "today": today,
         },
         status=400 if error is not None and request.method == "POST" else 200,
@@ -327,12 +325,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_resume(request: HttpRequest, pk: int) -> HttpResponseBase:
-    run = _run_or_error(request, pk)
-    if isinstance(run, HttpResponse):
-        return run
-    from lingong.policy.tasks import find_people_task
-
-    find_people_task(run.pk)
+    try:
+        run = runs.resume_run(actor=acting_user(request), run_id=pk)
+    except DomainError as exc:
+        return error_page(request, exc)
     messages.success(request, _("已从中断处继续运行。"))
     return redirect("policy:run", run.pk)
 

@@ -12,16 +12,14 @@ import base64
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lingong.accounts.http import acting_user
 from lingong.core.errors import DomainError, NotFound
-from lingong.core.excel import xlsx_response
 from lingong.registration import batch, certificate, selectors, services
 from lingong.registration.models import (
     COMMITMENT_TEXT,
@@ -220,8 +218,7 @@ class ImportOut(Schema):
 
 @router.get("/import/template", summary="批量导入模板（Excel）")
 def import_template(request: HttpRequest) -> HttpResponse:
-    batch.require_importer(acting_user(request))
-    return batch.xlsx_download(batch.template_bytes(), "就业失业登记导入模板.xlsx")
+    return batch.template_response(actor=acting_user(request))
 
 
 @router.post("/import", response=ImportOut, summary="批量导入登记（Excel，全部正确才导入）")
@@ -240,17 +237,8 @@ def import_registrations(request: HttpRequest, file: UploadedFile = File(...)) -
 
 
 @router.get("/export", summary="导出本辖区登记（Excel，已审计；无权限时身份证号码脱敏）")
-def export(request: HttpRequest) -> HttpResponse:
-    rows = batch.export_rows(actor=acting_user(request))
-    first = next(rows, None)
-
-    def all_rows() -> Any:
-        if first is not None:
-            yield first
-            yield from rows
-
-    name = f"就业失业登记-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(name, batch.EXPORT_HEADERS, all_rows(), sheet_title="登记")  # type: ignore[return-value]
+def export(request: HttpRequest) -> HttpResponseBase:
+    return batch.export_response(actor=acting_user(request))
 
 
 @router.get("/verify/{token}", response=CertificateOut, auth=None, summary="核验登记证明（公开，无需登录）")
@@ -263,28 +251,20 @@ def verify(request: HttpRequest, token: str) -> Any:
     return CertificateOut(**verified.__dict__)
 
 
-def _certificate(request: HttpRequest, kind: str, registration_id: int) -> tuple[RegistrationBase, str]:
-    r = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=registration_id)
-    token = selectors.certificate_token(r)
-    return r, request.build_absolute_uri(reverse("registration:verify", args=[token]))
-
-
 @router.get(
     "/{kind}/{registration_id}/certificate", response=CertificateLinkOut, summary="登记证明（脱敏）与核验地址"
 )
 def certificate_facts(request: HttpRequest, kind: Kind, registration_id: int) -> Any:
-    r, verify_url = _certificate(request, kind, registration_id)
+    r = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=registration_id)
+    verify_url = certificate.verify_url(request, r)
     pdf_url = request.build_absolute_uri(reverse("registration:certificate_pdf", args=[kind, r.pk]))
     return CertificateLinkOut(**selectors.certificate_for(r).__dict__, verify_url=verify_url, pdf_url=pdf_url)
 
 
 @router.get("/{kind}/{registration_id}/certificate.pdf", summary="登记证明 PDF（带核验二维码）")
 def certificate_pdf(request: HttpRequest, kind: Kind, registration_id: int) -> HttpResponse:
-    r, verify_url = _certificate(request, kind, registration_id)
-    pdf = certificate.render(selectors.certificate_for(r), verify_url=verify_url, issued=timezone.localdate())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="registration-{kind}-{r.pk}.pdf"'
-    return response
+    r = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=registration_id)
+    return certificate.pdf_response(request, r)
 
 
 @router.get("/{kind}/{registration_id}", response=RegistrationOut, summary="一份登记及登记后推送的服务")

@@ -17,14 +17,23 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingong.accounts.models import Role, User
 from lingong.core import audit
 from lingong.core.errors import DomainError, PermissionDenied
-from lingong.core.excel import ROW, Column, ImportResult, RowError, cell_text, import_xlsx, write_template
+from lingong.core.excel import (
+    ROW,
+    Column,
+    ImportResult,
+    RowError,
+    cell_text,
+    import_xlsx,
+    write_template,
+    xlsx_response,
+)
 from lingong.core.fields import lookup_value
 from lingong.core.identity import mask_id_number, validate_resident_id
 from lingong.core.models import AuditEntry, Division
@@ -298,6 +307,12 @@ def template_bytes() -> bytes:
     return out.getvalue()
 
 
+def template_response(*, actor: User) -> HttpResponse:
+    """The empty import template as an Excel download, for staff who may import (the page and the API)."""
+    require_importer(actor)
+    return xlsx_download(template_bytes(), "就业失业登记导入模板.xlsx")
+
+
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -341,7 +356,7 @@ def _kind_columns(r: RegistrationBase) -> list[str]:
 
 def export_rows(*, actor: User) -> Iterator[list[Any]]:
     """The region's registrations for Excel; full ID numbers only for those allowed to export them.
-    The export is recorded in the audit log before the first row is read."""
+    Checked and recorded in the audit log when called, so a refusal comes before any response starts."""
     if not services.is_handler(actor):
         raise PermissionDenied("staff_only", _("只有公共就业服务工作人员可以导出登记。"))
     full = actor.has_perm("accounts.export_personal_data")
@@ -353,6 +368,10 @@ def export_rows(*, actor: User) -> Iterator[list[Any]]:
         fields=["id_number"] if full else [],
         note="registration export (full)" if full else "registration export (masked)",
     )
+    return _export_rows(actor, full=full)
+
+
+def _export_rows(actor: User, *, full: bool) -> Iterator[list[Any]]:
     for model in services.MODELS.values():
         related = ["person", "region"] + (
             ["occupation"] if model is EmploymentRegistration else ["household_region"]
@@ -376,3 +395,10 @@ def export_rows(*, actor: User) -> Iterator[list[Any]]:
                 *_kind_columns(r),
                 r.ended_on.isoformat() if r.ended_on else "",
             ]
+
+
+def export_response(*, actor: User) -> FileResponse:
+    """The region's registrations as an Excel download (the page and the API)."""
+    rows = export_rows(actor=actor)
+    name = f"就业失业登记-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(name, EXPORT_HEADERS, rows, sheet_title="登记")

@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -18,6 +21,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lingong.market.workrecord import QR_SIZE, QrLink, _font
+from lingong.registration import selectors
+from lingong.registration.models import RegistrationBase
 from lingong.registration.selectors import VerifiedCertificate
 
 
@@ -87,3 +92,21 @@ def render(certificate: VerifiedCertificate, *, verify_url: str, issued: dt.date
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def verify_url(request: HttpRequest, registration: RegistrationBase) -> str:
+    """The public verification address the certificate's QR code encodes (the page, the PDF and the API
+    give the same one); ``NotFound`` unless the registration is registered."""
+    token = selectors.certificate_token(registration)
+    return request.build_absolute_uri(reverse("registration:verify", args=[token]))
+
+
+def pdf_response(request: HttpRequest, registration: RegistrationBase) -> HttpResponse:
+    """The certificate of a registration the caller may read, as an inline PDF (page and API)."""
+    url = verify_url(request, registration)
+    pdf = render(selectors.certificate_for(registration), verify_url=url, issued=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="registration-{registration.KIND}-{registration.pk}.pdf"'
+    )
+    return response

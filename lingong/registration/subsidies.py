@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingong.policy.decisions import UNIT_LABELS, evaluate, yuan_text
 from lingong.policy.facts import ledger_for, platform_person
 from lingong.registration.models import RegistrationBase, UnemploymentRegistration
-
-#: The policy finder page ("我能享受哪些政策"), served by the policy app.
-POLICY_FINDER_URL = "/policy/"
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,11 @@ class SubsidySuggestion:
     title: str
     reason: str
     link: str
+
+
+def _finder_url() -> str:
+    """The policy finder page ("我能享受哪些政策"), served by the policy app."""
+    return reverse("policy:mine")
 
 
 def _eligible(registration: RegistrationBase) -> list[SubsidySuggestion]:
@@ -51,7 +54,7 @@ def _eligible(registration: RegistrationBase) -> list[SubsidySuggestion]:
         parts.append(_("依据%(ref)s") % {"ref": d.reference})
         found.append(
             SubsidySuggestion(
-                key=f"policy:{d.policy}", title=d.title, reason="，".join(parts), link=POLICY_FINDER_URL
+                key=f"policy:{d.policy}", title=d.title, reason="，".join(parts), link=_finder_url()
             )
         )
     return found
@@ -67,6 +70,6 @@ def subsidy_suggestions(registration: RegistrationBase) -> list[SubsidySuggestio
     return [
         *_eligible(registration),
         SubsidySuggestion(
-            key="policy-finder", title=_("我能享受哪些政策"), reason=reason, link=POLICY_FINDER_URL
+            key="policy-finder", title=_("我能享受哪些政策"), reason=reason, link=_finder_url()
         ),
     ]

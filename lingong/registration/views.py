@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lingong.accounts.http import acting_user, error_page
 from lingong.core.errors import DomainError
-from lingong.core.excel import describe, xlsx_response
+from lingong.core.excel import describe
 from lingong.core.selectors import county_groups, occupation_choices
 from lingong.market.qr import qr_svg
 from lingong.registration import batch, selectors, services
@@ -205,17 +204,11 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/overdue.html", {"rows": rows})
 
 
-def _verification(request: HttpRequest, kind: str, pk: int) -> tuple[Any, str]:
-    """The registration (the person's own or in the staff member's region) and the URL its QR encodes."""
-    registration = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=pk)
-    token = selectors.certificate_token(registration)
-    return registration, request.build_absolute_uri(reverse("registration:verify", args=[token]))
-
-
 @login_required
 def certificate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
-        registration, verify_url = _verification(request, kind, pk)
+        registration = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=pk)
+        verify_url = certificate_pdf.verify_url(request, registration)
     except DomainError as exc:
         return error_page(request, exc)
     return render(
@@ -235,15 +228,10 @@ def certificate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def certificate_pdf_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
-        registration, verify_url = _verification(request, kind, pk)
+        registration = selectors.get_registration(actor=acting_user(request), kind=kind, registration_id=pk)
+        return certificate_pdf.pdf_response(request, registration)
     except DomainError as exc:
         return error_page(request, exc)
-    pdf = certificate_pdf.render(
-        selectors.certificate_for(registration), verify_url=verify_url, issued=timezone.localdate()
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="registration-{kind}-{registration.pk}.pdf"'
-    return response
 
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:
@@ -255,29 +243,17 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponseBase:
     try:
-        rows = batch.export_rows(actor=acting_user(request))
-        first = next(rows, None)
+        return batch.export_response(actor=acting_user(request))
     except DomainError as exc:
         return error_page(request, exc)
-
-    def all_rows() -> Any:
-        if first is not None:
-            yield first
-            yield from rows
-
-    today = timezone.localdate()
-    return xlsx_response(
-        f"就业失业登记-{today:%Y%m%d}.xlsx", batch.EXPORT_HEADERS, all_rows(), sheet_title="登记"
-    )
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponseBase:
     try:
-        batch.require_importer(acting_user(request))
+        return batch.template_response(actor=acting_user(request))
     except DomainError as exc:
         return error_page(request, exc)
-    return batch.xlsx_download(batch.template_bytes(), "就业失业登记导入模板.xlsx")
 
 
 @login_required

@@ -14,6 +14,7 @@ from lingong.accounts.models import User
 from lingong.core.errors import NotFound, PermissionDenied
 from lingong.core.scope import in_scope
 from lingong.training.models import STARTUP_KINDS, CourseKind, TrainingCourse
+from lingong.training.services import can_manage
 
 
 def regions_serving(county_code: str) -> list[str]:
@@ -53,7 +54,7 @@ def public_courses(
 
 def staff_courses(*, actor: User) -> QuerySet[TrainingCourse]:
     """Every course of the staff member's region, withdrawn and past ones included."""
-    if not (getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in ("staff", "admin")):
+    if not can_manage(actor):
         raise PermissionDenied("staff_only", _("只有公共就业服务工作人员可以管理培训课程。"))
     qs: QuerySet[TrainingCourse] = TrainingCourse.objects.select_related("region", "occupation")
     return in_scope(qs, actor).order_by("-start_date", "-pk")

@@ -45,24 +45,15 @@ from lingong.market.models import (
     GigPost,
     PostStatus,
     PostTemplate,
-    TravelMode,
     WorkerProfile,
 )
 from lingong.market.services import hiring
 from lingong.market.services.posts import EMPLOYER_ROLES, publish_gig_post
+from lingong.matching.engine.types import MAX_REACH_KM, Fit
 
 logger = logging.getLogger(__name__)
 
 LAST_TIER = 3
-#: Average speed of each way of getting to work (km/h): a worker's reach is their minutes at this speed.
-SPEED_KMH: dict[str, float] = {
-    TravelMode.WALK: 4.5,
-    TravelMode.CYCLE: 12.0,
-    TravelMode.TRANSIT: 18.0,
-    TravelMode.DRIVE: 25.0,
-}
-#: Nobody is offered same-day work further than this, whatever minutes they gave (it bounds the search).
-MAX_REACH_KM = 50.0
 
 #: What a template keeps: ``publish_gig_post``'s arguments, less the dates (always today) and ``instant``.
 TEMPLATE_FIELDS = (
@@ -211,11 +202,6 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
-def reach_km(profile: WorkerProfile) -> float:
-    speed = SPEED_KMH.get(profile.travel_mode, SPEED_KMH[TravelMode.CYCLE])
-    return min(profile.travel_minutes / 60 * speed, MAX_REACH_KM)
-
-
 def _within_reach_queryset(post: GigPost, now: dt.datetime) -> models.QuerySet[WorkerProfile]:
     """Candidate profiles: a box of ``MAX_REACH_KM`` around the post (each worker's own reach is
     checked exactly by the engine), less those already engaged with it."""
@@ -274,25 +260,12 @@ def rank_candidates(
         match = matched.get(worker.id)
         if match is None and suitable_only:
             continue
-        fit, rule = skill_fit(worker.occupations, target.occupation, weights, relations)
-        minutes = engine_scoring.travel_minutes(distance, SPEED_KMH.get(worker.travel_mode, 12.0))
+        rule: Fit | None
         if match is not None:
-            parts, score = match.parts, match.score
+            rule, minutes, parts = match.fit, match.travel_minutes, match.parts
         else:  # the same parts, the failed condition counting nothing
-            parts = engine_scoring.parts(
-                minutes=minutes,
-                budget_minutes=worker.travel_minutes,
-                fit=fit,
-                min_hourly_fen=worker.min_hourly_fen,
-                hourly_fen=target.hourly_fen,
-                completed=worker.completed,
-                no_shows=worker.no_shows,
-                rating=worker.rating,
-                days_since_last_gig=worker.days_since_last_gig,
-                priority=bool(worker.priority_groups),
-                w=weights,
-            )
-            score = parts.total
+            fit, rule = skill_fit(worker.occupations, target.occupation, weights, relations)
+            minutes, parts = engine_scoring.pair_parts(worker, target, distance=distance, fit=fit, w=weights)
         reasons = [_("距离%(d).1f公里（可达%(r).1f公里）") % {"d": distance, "r": worker.reach_km}]
         fit_reasons = {"exact": _("工种对口"), "related": _("工种相近"), "learned": _("做过相近的活")}
         if rule:
@@ -301,15 +274,13 @@ def rank_candidates(
             reasons.append(_("工资符合期望"))
         if worker.availability & target.schedule:
             reasons.append(_("今天可上工"))
-        if parts.fairness >= weights.idle and (
-            worker.days_since_last_gig is None or worker.days_since_last_gig >= weights.idle_days
-        ):
+        if engine_scoring.is_idle(worker.days_since_last_gig, weights.idle_days):
             reasons.append(_("近%(n)d天未接到零工") % {"n": weights.idle_days})
         if worker.priority_groups:
             reasons.append(_("重点帮扶群体"))
         candidate = Candidate(
             worker_id=worker.id,
-            score=round(score, 2),
+            score=round(parts.total, 2),
             distance_km=round(distance, 2),
             reach_km=round(worker.reach_km, 2),
             suitable=match is not None,

@@ -521,10 +521,29 @@ def _top(
 
 
 class _Merging:
-    """Merging the delta ahead of time, in two steps, so a threaded caller can build the merged columns
+    """What both indexes do the same on their ``_store``: membership by id (``remove``, ``in``, ``len``),
+    and merging the delta ahead of time, in two steps, so a threaded caller can build the merged columns
     while readers keep querying and hold its lock only for the swap."""
 
     _store: _Store
+
+    def remove(self, rid: int) -> bool:
+        """Drop the worker or post with this id (a post closed, filled, withdrawn); ``False`` if it was
+        not there."""
+        return self._store.kill(rid)
+
+    def __len__(self) -> int:
+        return self._store.live
+
+    def __contains__(self, rid: object) -> bool:
+        if not isinstance(rid, int | np.integer):
+            return False
+        rid = int(rid)
+        store = self._store
+        if rid in store.delta_rows:
+            return True
+        lo, hi = np.searchsorted(store.rid_sorted, (rid, rid + 1))
+        return bool(store.main_alive[store.rid_order[lo:hi]].any())
 
     def merge_ahead(self, headroom: int) -> _Main | None:
         """When fewer than ``headroom`` delta rows are left, the merged main columns, built without
@@ -712,23 +731,6 @@ class WorkerIndex(_Merging):
         """Add the worker, or replace the one with the same id."""
         self._store.kill(worker.id)
         self._store.add(worker.id, self._rows(worker))
-
-    def remove(self, worker_id: int) -> bool:
-        """Drop the worker; ``False`` if they were not there."""
-        return self._store.kill(worker_id)
-
-    def __len__(self) -> int:
-        return self._store.live
-
-    def __contains__(self, worker_id: object) -> bool:
-        if not isinstance(worker_id, int | np.integer):
-            return False
-        worker_id = int(worker_id)
-        store = self._store
-        if worker_id in store.delta_rows:
-            return True
-        lo, hi = np.searchsorted(store.rid_sorted, (worker_id, worker_id + 1))
-        return bool(store.main_alive[store.rid_order[lo:hi]].any())
 
     # --- queries ---
 
@@ -1097,23 +1099,6 @@ class PostIndex(_Merging):
         """Add the post, or replace the one with the same id (a post with no places left never matches)."""
         self._store.kill(post.id)
         self._store.add(post.id, [self._row(post)])
-
-    def remove(self, post_id: int) -> bool:
-        """Drop the post (closed, filled, withdrawn); ``False`` if it was not there."""
-        return self._store.kill(post_id)
-
-    def __len__(self) -> int:
-        return self._store.live
-
-    def __contains__(self, post_id: object) -> bool:
-        if not isinstance(post_id, int | np.integer):
-            return False
-        post_id = int(post_id)
-        store = self._store
-        if post_id in store.delta_rows:
-            return True
-        lo, hi = np.searchsorted(store.rid_sorted, (post_id, post_id + 1))
-        return bool(store.main_alive[store.rid_order[lo:hi]].any())
 
     def _plan(self, worker_codes: tuple[str, ...], weights: Weights) -> tuple[I64, F64, npt.NDArray[np.int8]]:
         cache_key = (worker_codes, weights.related_fit, weights.learned_fit)

@@ -15,7 +15,6 @@ from lingong.matching.engine import scoring
 from lingong.matching.engine.types import (
     DEFAULT_WEIGHTS,
     NO_RELATIONS,
-    SPEED_KMH,
     Assignment,
     DispatchResult,
     Match,
@@ -44,20 +43,7 @@ def score(
         return None
     if not scoring.wage_ok(worker.min_hourly_fen, post.hourly_fen):
         return None
-    minutes = scoring.travel_minutes(distance, SPEED_KMH[worker.travel_mode])
-    parts = scoring.parts(
-        minutes=minutes,
-        budget_minutes=worker.travel_minutes,
-        fit=fit,
-        min_hourly_fen=worker.min_hourly_fen,
-        hourly_fen=post.hourly_fen,
-        completed=worker.completed,
-        no_shows=worker.no_shows,
-        rating=worker.rating,
-        days_since_last_gig=worker.days_since_last_gig,
-        priority=bool(worker.priority_groups),
-        w=weights,
-    )
+    minutes, parts = scoring.pair_parts(worker, post, distance=distance, fit=fit, w=weights)
     return Match(id=0, score=parts.total, travel_minutes=minutes, distance_km=distance, fit=rule, parts=parts)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lingong.matching.engine.types import ScoreParts, Weights
+from lingong.matching.engine.types import SPEED_KMH, Post, ScoreParts, Weights, Worker
 
 F64 = npt.NDArray[np.float64]
 #: An int64 array, or one int64 for every row.
@@ -43,8 +43,13 @@ def rating_fit(rating: float | None) -> float:
     return 0.5 if rating is None else (rating - 1.0) / 4.0
 
 
+def is_idle(days_since_last_gig: int | None, idle_days: int) -> bool:
+    """No gig in the last ``idle_days`` days, or never: who the fairness boost favours."""
+    return days_since_last_gig is None or days_since_last_gig >= idle_days
+
+
 def fairness_part(days_since_last_gig: int | None, priority: bool, w: Weights) -> float:
-    idle = days_since_last_gig is None or days_since_last_gig >= w.idle_days
+    idle = is_idle(days_since_last_gig, w.idle_days)
     return (w.idle if idle else 0.0) + (w.priority if priority else 0.0)
 
 
@@ -69,6 +74,28 @@ def parts(
         reliability=w.reliability * reliability_fit(completed, no_shows),
         rating=w.rating * rating_fit(rating),
         fairness=fairness_part(days_since_last_gig, priority, w),
+    )
+
+
+def pair_parts(
+    worker: Worker, post: Post, *, distance: float, fit: float, w: Weights
+) -> tuple[float, ScoreParts]:
+    """The travel minutes and the score's parts of one pair at ``distance`` with skill ``fit``, whether
+    or not the pair is eligible (``reference.score`` checks that first; instant hire's last tier scores
+    the others too)."""
+    minutes = travel_minutes(distance, SPEED_KMH[worker.travel_mode])
+    return minutes, parts(
+        minutes=minutes,
+        budget_minutes=worker.travel_minutes,
+        fit=fit,
+        min_hourly_fen=worker.min_hourly_fen,
+        hourly_fen=post.hourly_fen,
+        completed=worker.completed,
+        no_shows=worker.no_shows,
+        rating=worker.rating,
+        days_since_last_gig=worker.days_since_last_gig,
+        priority=bool(worker.priority_groups),
+        w=w,
     )
 
 

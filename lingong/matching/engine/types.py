@@ -34,7 +34,7 @@ from typing import Literal
 
 import numpy.typing as npt
 
-#: Average speed of each way of getting to work (km/h), as ``lingong.market.services.instant``.
+#: Average speed of each way of getting to work (km/h): a worker's reach is their minutes at this speed.
 SPEED_KMH: Mapping[str, float] = {"walk": 4.5, "cycle": 12.0, "transit": 18.0, "drive": 25.0}
 TRAVEL_MODES: tuple[str, ...] = tuple(SPEED_KMH)
 #: Nobody is offered same-day work further than this, whatever minutes they gave (it bounds the search).

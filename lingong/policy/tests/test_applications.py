@@ -232,3 +232,26 @@ def test_window_staff_apply_for_a_person_of_their_region_only(
             now=NOW,
         )
     assert err.value.code == "region_out_of_scope"
+
+
+def test_facts_given_at_the_window_are_laid_over_the_persons_own_platform_facts(
+    graduate: User, heping_staff: User
+) -> None:
+    """Staff type what the platform does not know; birth date and sex still come from 李娜's ID number,
+    not from the staff member's account."""
+    from lingong.policy import facts
+    from lingong.policy.tests.conftest import graduate_facts
+
+    given = {
+        k: v for k, v in facts.person_to_data(graduate_facts()).items() if k not in ("birth_date", "sex")
+    }
+    made = services.apply(
+        actor=heping_staff,
+        policy_id=SI,
+        region_code="210102",
+        facts_data=given,
+        person_id=graduate.pk,
+        now=NOW,
+    )
+    assert (made.facts["birth_date"], made.facts["sex"]) == ("2002-05-01", "female")
+    assert made.status == "submitted" and made.amount_fen == 60_000

@@ -89,3 +89,16 @@ def test_the_registry_as_columns_gives_the_same_answers_as_one_by_one(shenyang: 
         assert np.array_equal(got.amount_fen[key], expected.amount_fen[key]), key
         assert np.array_equal(got.months[key], expected.months[key]), key
     assert int(cols["led_si_months"][0]) == 1
+
+
+def test_money_facts_are_shown_in_yuan_and_read_back_to_the_fen() -> None:
+    """The form shows fen as the yuan text used on every page (thousands separated); what it shows
+    reads back to the same fen."""
+    from lingong.policy import facts
+    from lingong.policy.engine import types as et
+
+    person = et.Person().with_changes(si_contribution_fen=123_456)
+    field = next(f for f in facts.form_fields(person) if f["name"] == "si_contribution_fen")
+    assert field["value"] == "1,234.56"
+    assert facts.person_from_form({"si_contribution_fen": field["value"]}, base=et.Person()) == person
+    assert [text for _label, text in facts.shown_facts(person)] == ["1,234.56元"]

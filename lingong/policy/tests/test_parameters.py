@@ -209,3 +209,13 @@ def test_the_markets_minimum_wage_table_sets_the_public_welfare_post_subsidy(
     row.hourly_fen = 2300
     row.save()
     assert subsidy(dt.date(2026, 4, 1)) == (True, 60 * 2300)
+
+
+def test_the_add_form_is_shown_only_to_those_who_may_add(editor: User, heping_staff: User) -> None:
+    client = Client()
+    client.force_login(heping_staff)  # staff without the parameter permission
+    assert (
+        'data-testid="add-parameter"' not in client.get("/policy/parameters/?region=210102").content.decode()
+    )
+    client.force_login(editor)
+    assert 'data-testid="add-parameter"' in client.get("/policy/parameters/?region=210102").content.decode()

@@ -248,3 +248,39 @@ def test_the_api_starts_a_run_on_the_queue_and_reports_progress_and_results(
     pension = [r for r in body["results"] if r["policy_id"] == PENSION]
     assert {r["district_code"]: r["people"] for r in pension} == {"210102": 5, "210106": 2}
     assert pension[0]["title"] == "灵活就业人员参加企业职工基本养老保险"
+
+
+def test_staff_resume_an_interrupted_run_from_the_page_and_a_finished_one_is_refused(
+    registry: list[User], city_staff: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = new_run(city_staff, django_capture_on_commit_callbacks)
+    runs.process_chunk(run.pk)  # two of seven, then the worker died
+    client = Client()
+    client.force_login(city_staff)
+    with django_capture_on_commit_callbacks(execute=True):  # the queue runs in-process in tests
+        response = client.post(f"/policy/runs/{run.pk}/resume/")
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert (run.status, run.processed) == ("done", 7)
+    assert AuditEntry.objects.filter(
+        action="change", object_type="policy.policyrun", object_id=str(run.pk)
+    ).exists()
+    again = client.post(f"/policy/runs/{run.pk}/resume/")
+    assert again.status_code == 409
+    assert 'data-code="run_done"' in again.content.decode()
+    worker = Client()
+    worker.force_login(registry[0])
+    assert worker.post(f"/policy/runs/{run.pk}/resume/").status_code == 403
+
+
+def test_a_region_has_one_open_run_at_a_time(
+    registry: list[User], city_staff: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The database's constraint, not a check in Python, refuses a second run while one is open."""
+    run = new_run(city_staff, django_capture_on_commit_callbacks)
+    with pytest.raises(DomainError) as err:
+        runs.start_run(actor=city_staff, region_code="210100")
+    assert (err.value.code, err.value.status) == ("run_in_progress", 409)
+    runs.process_run(run.pk)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert runs.start_run(actor=city_staff, region_code="210100").pk != run.pk

@@ -172,6 +172,9 @@ def test_import_and_export_through_the_api(
     assert len(export(tiexi_staff)) == 1  # nothing of Heping
     assert AuditEntry.objects.filter(action="export", note="registration export (masked)").count() == 2
     assert login(heping_worker).get("/api/v1/registration/export").json()["code"] == "staff_only"
+    assert AuditEntry.objects.filter(action="export").count() == 2  # a refused export is not recorded
+    refused = login(heping_worker).get("/api/v1/registration/import/template")
+    assert refused.status_code == 403 and refused.json()["code"] == "staff_only"
 
 
 def test_export_in_full_with_the_permission(

@@ -202,3 +202,23 @@ def test_bulk_build_from_columns_equals_building_from_workers():
         WorkerIndex.from_columns(
             WorkerColumns(**{**columns.__dict__, "id": np.zeros(n, int)})  # ids not unique
         )
+
+
+def test_pair_parts_are_the_reference_score_and_also_score_an_ineligible_pair():
+    from lingong.matching.engine import scoring, skill_fit
+
+    someone = worker(longitude=east(1.5), rating=4.0, completed=3)
+    match = scored(someone, POST)
+    assert scoring.pair_parts(someone, POST, distance=match.distance_km, fit=1.0, w=Weights()) == (
+        match.travel_minutes,
+        match.parts,
+    )
+    # Another trade is not a match at all, but instant hire's last tier still ranks it by these parts.
+    other = worker(longitude=east(1.5), rating=4.0, completed=3, occupations=("5-01-01-01",))
+    assert reference.score(other, POST) is None
+    fit, rule = skill_fit(other.occupations, POST.occupation, Weights(), Relations())
+    assert (fit, rule) == (0.0, None)
+    minutes, parts = scoring.pair_parts(other, POST, distance=match.distance_km, fit=fit, w=Weights())
+    assert minutes == match.travel_minutes
+    assert parts.skill == 0.0
+    assert parts.total == pytest.approx(match.score - match.parts.skill)
