@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lingong.matching.engine import Worker, WorkerColumns
 
+from bench._db import ensure_database
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lg_bench_load"
 MARK = "bench-load-"  # phone_index prefix of the generated accounts
 
@@ -44,16 +46,6 @@ AVAILABILITIES = [
 ]
 MODES = ["walk", "cycle", "cycle", "transit", "drive"]
 GROUPS = ["", "", ",employment_difficulty,", ",recent_graduate,", ",migrant_worker,", ",veteran,disabled,"]
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _fill(workers: int, *, analyze: bool = True) -> float:
@@ -265,7 +257,7 @@ def main() -> None:
         if args.database_url == DEFAULT_URL:  # its own rows: the million stay filled for full runs
             args.database_url += "_quick"
 
-    _ensure_database(args.database_url)
+    ensure_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     import django
 

@@ -42,6 +42,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bench._db import ensure_database
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lg_bench_policy"
 MARK = "bench-policy-"  # phone_index prefix of the generated accounts
 
@@ -56,16 +58,6 @@ FACTS = {
     "part_time": True,
     "si_contribution_fen": 90000,
 }
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _fill(persons: int, *, analyze: bool = True) -> float:
@@ -489,7 +481,7 @@ def main() -> None:
     if args.quick:
         args.persons, args.runs, args.baseline_persons = 20_000, 200, 20_000
 
-    _ensure_database(args.database_url)
+    ensure_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lingong.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")

@@ -20,14 +20,13 @@ from lingong.accounts.models import Role, User
 from lingong.accounts.services import PERSONAL_FIELDS
 from lingong.core import audit
 from lingong.core.errors import DomainError, PermissionDenied
-from lingong.core.excel import ROW, Column, RowError, cell_text
+from lingong.core.excel import ROW, Column, RowError, cell_text, id_number_cell, region_code_cell
 from lingong.core.fields import lookup_value
 from lingong.core.identity import (
     mask_address,
     mask_id_number,
     mask_phone,
     validate_phone,
-    validate_resident_id,
 )
 from lingong.core.models import AuditEntry, Division
 from lingong.core.scope import region_prefix
@@ -42,15 +41,6 @@ def _name(value: Any) -> str:
     return name
 
 
-def _id_number(value: Any) -> str:
-    if isinstance(value, int | float):
-        # Excel keeps 15 significant digits: an ID typed into a "General" cell is already damaged.
-        raise ValueError(
-            _("身份证号码被Excel保存成了数字，末尾几位可能已经丢失：请把这一列设为“文本”格式后重新填写。")
-        )
-    return validate_resident_id(cell_text(value)).number
-
-
 def _phone(value: Any) -> str:
     return validate_phone(cell_text(value))
 
@@ -62,23 +52,16 @@ def _address(value: Any) -> str:
     return address
 
 
-def _region_code(value: Any) -> str:
-    code = cell_text(value)
-    if not (len(code) == 6 and code.isdigit()):
-        raise ValueError(_("所属区划代码应为6位数字，如 210102。"))
-    return code
-
-
 PEOPLE_COLUMNS: tuple[Column, ...] = (
     Column("姓名", "display_name", parse=_name, note="与身份证一致"),
-    Column("身份证号码", "id_number", parse=_id_number, text=True, note="18位；请保持本列为“文本”格式"),
+    Column("身份证号码", "id_number", parse=id_number_cell, text=True, note="18位；请保持本列为“文本”格式"),
     Column("手机号码", "phone", parse=_phone, text=True, note="11位手机号码，用于登录；每人一个，不能重复"),
     Column("居住地址", "address", required=False, parse=_address, note="选填"),
     Column(
         "所属区划代码",
         "region_code",
         required=False,
-        parse=_region_code,
+        parse=region_code_cell,
         text=True,
         note="登记所在县（市、区）的6位代码，如 210102；不填则为导入时指定的区划（须为县级）",
     ),

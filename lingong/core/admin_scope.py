@@ -13,6 +13,19 @@ from lingong.core.models import Division
 from lingong.core.scope import in_scope, region_prefix
 
 
+class ReadOnlyMixin:
+    """Rows written only by the platform's services (logs, ledgers, records): the admin shows them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class RegionScopedAdmin(admin.ModelAdmin):
     #: the field holding the row's region: a Division FK or a code column
     region_field = "region"
@@ -28,3 +41,7 @@ class RegionScopedAdmin(admin.ModelAdmin):
                 qs = qs.filter(code__startswith=prefix)
             kwargs["queryset"] = qs
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyScopedAdmin(ReadOnlyMixin, RegionScopedAdmin):
+    """Read-only rows of the staff member's region."""

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -32,6 +32,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lingong.core.errors import DomainError
+from lingong.core.identity import validate_resident_id
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,23 @@ def write_xlsx(
     return count
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def xlsx_response(
     filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1"
 ) -> FileResponse:
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse when streamed
     write_xlsx(spool, headers, rows, sheet_title=sheet_title)
     spool.seek(0)
-    response = FileResponse(
-        spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = FileResponse(spool, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    """A workbook already in memory (an import template) as a download."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -194,6 +203,24 @@ def describe(error: RowError) -> str:
 
 def _message(error: RowError) -> str:
     return f"{error.column}：{error.message}" if error.column else error.message
+
+
+def id_number_cell(value: Any) -> str:
+    """A resident ID number cell (``Column.parse``), normalised; refused if Excel stored it as a number."""
+    if isinstance(value, int | float):
+        # Excel keeps 15 significant digits: an ID typed into a "General" cell is already damaged.
+        raise ValueError(
+            _("身份证号码被Excel保存成了数字，末尾几位可能已经丢失：请把这一列设为“文本”格式后重新填写。")
+        )
+    return validate_resident_id(cell_text(value)).number
+
+
+def region_code_cell(value: Any) -> str:
+    """A six-digit division code cell (``Column.parse``); whether the division exists is the caller's."""
+    code = cell_text(value)
+    if not (len(code) == 6 and code.isdigit()):
+        raise ValueError(_("区划代码应为6位数字，如 210102。"))
+    return code
 
 
 def cell_text(value: Any) -> str:

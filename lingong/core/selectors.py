@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lingong.core.errors import PermissionDenied
-from lingong.core.models import Alert, AuditEntry
+from lingong.core.errors import DomainError, PermissionDenied
+from lingong.core.models import Alert, AuditEntry, Division
 from lingong.core.scope import in_scope
 
 AUDIT_HEADERS = [
@@ -90,3 +90,12 @@ def county_groups(*, near: str | None) -> list[tuple[str, list[tuple[str, str]]]
         city = county.parent.name if county.parent and county.parent.level == Division.Level.CITY else ""
         groups.setdefault(city, []).append((county.code, county.name))
     return list(groups.items())
+
+
+def county(code: str, *, field: str = "region_code") -> Division:
+    """The county (县区) with this code, or a ``region_invalid`` error on ``field`` (where a form or an
+    API names the place something is done)."""
+    found = Division.objects.filter(pk=code, level=Division.Level.COUNTY).first()
+    if found is None:
+        raise DomainError("region_invalid", _("请选择办理地所在的县（区）。"), field=field)
+    return found

@@ -29,7 +29,7 @@ FONT = "STSong-Light"
 QR_SIZE = 32 * mm
 
 
-def _font() -> str:
+def pdf_font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
@@ -66,7 +66,7 @@ def render(
     *, worker_name: str, rows: list[RecordRow], verify_url: str, issued: dt.date | None = None
 ) -> bytes:
     """One A4 document: heading, the gigs in a table, totals, the QR code and its URL."""
-    font = _font()
+    font = pdf_font()
     issued = issued or dt.date.today()
     base = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)
     small = ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=colors.HexColor("#444444"))

@@ -5,24 +5,10 @@ which check the rules, keep history and tell the person."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from lingong.core.admin_scope import RegionScopedAdmin
+from lingong.core.admin_scope import ReadOnlyScopedAdmin, RegionScopedAdmin
 from lingong.policy.models import LedgerEntry, LoanParty, ParameterValue, PolicyApplication
-
-
-class ReadOnlyAdmin(RegionScopedAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LoanParty)
@@ -33,21 +19,21 @@ class LoanPartyAdmin(RegionScopedAdmin):
 
 
 @admin.register(PolicyApplication)
-class PolicyApplicationAdmin(ReadOnlyAdmin):
+class PolicyApplicationAdmin(ReadOnlyScopedAdmin):
     list_display = ("__str__", "policy_id", "region", "status", "deadline", "submitted_at")
     list_filter = ("status", "source")
     exclude = ("person",)  # the person is shown masked on the pages, not here in full
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(ReadOnlyScopedAdmin):
     list_display = ("policy_id", "benefit", "kind", "period", "amount_fen", "region")
     list_filter = ("benefit", "kind")
     exclude = ("person",)
 
 
 @admin.register(ParameterValue)
-class ParameterValueAdmin(ReadOnlyAdmin):
+class ParameterValueAdmin(ReadOnlyScopedAdmin):
     region_field = "jurisdiction"
     list_display = ("name", "jurisdiction", "value", "effective_from", "published_on", "reference")
     search_fields = ("name", "reference")

@@ -25,10 +25,12 @@ from lingong.accounts.notify import notify
 from lingong.core import audit
 from lingong.core.calendar import add_working_days
 from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from lingong.core.models import Alert, AuditEntry, Division
+from lingong.core.models import Alert, AuditEntry
 from lingong.core.scope import get_in_scope, region_prefix
+from lingong.core.selectors import county
 from lingong.core.services import raise_alert
 from lingong.core.workflow import transition
+from lingong.market.services.profiles import is_staff
 from lingong.policy import decisions, facts
 from lingong.policy.engine import types as et
 from lingong.policy.engine.errors import PolicyEngineError
@@ -46,7 +48,6 @@ from lingong.policy.models import (
     Status,
 )
 
-HANDLER_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 #: The ledger benefit whose applications go to the three parties instead of one reviewer.
 LOAN_BENEFIT = "startup_guarantee_loan"
 #: Amount units paid month by month (a ledger row per month); the others are paid once.
@@ -54,7 +55,8 @@ MONTHLY_UNITS = frozenset({"month", "hour_month"})
 
 
 def is_handler(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in HANDLER_ROLES)
+    """Staff and administrators (``is_staff``: the roles that write in their region)."""
+    return is_staff(actor)
 
 
 def can_set_parameters(actor: Any) -> bool:
@@ -132,13 +134,6 @@ def add_parameter_value(
 # --- applications -----------------------------------------------------------------------------------
 
 
-def _county(region_code: str) -> Division:
-    region = Division.objects.filter(pk=region_code, level=Division.Level.COUNTY).first()
-    if region is None:
-        raise DomainError("region_invalid", _("请选择办理地所在的县（区）。"), field="region_code")
-    return region
-
-
 def applicant(*, actor: User, person_id: int | None) -> tuple[User, str]:
     if person_id is None or person_id == actor.pk:
         if actor.role != Role.WORKER:
@@ -190,7 +185,7 @@ def apply(
     person, default_source = applicant(actor=actor, person_id=person_id)
     if person_facts is None:
         person_facts = facts.person_from_data(facts_data or {}, base=facts.platform_person(person))
-    region = _county(region_code)
+    region = county(region_code)
     if default_source == Source.WINDOW:
         prefix = region_prefix(actor)
         if prefix is not None and not region.code.startswith(prefix):

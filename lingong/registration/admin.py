@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from lingong.core.admin_scope import RegionScopedAdmin
+from lingong.core.admin_scope import ReadOnlyScopedAdmin
 from lingong.core.identity import mask_name
 from lingong.registration.models import (
     EmploymentRegistration,
@@ -19,17 +19,6 @@ from lingong.registration.models import (
     RegistrationBase,
     UnemploymentRegistration,
 )
-
-
-class ReadOnlyAdmin(RegionScopedAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PushInline(admin.TabularInline):
@@ -54,7 +43,7 @@ class UnemploymentPushInline(PushInline):
     fk_name = "unemployment"
 
 
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(ReadOnlyScopedAdmin):
     date_hierarchy = "received_at"
     ordering = ("deadline", "pk")
 

@@ -15,7 +15,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
@@ -30,12 +29,15 @@ from lingong.core.excel import (
     ImportResult,
     RowError,
     cell_text,
+    id_number_cell,
     import_xlsx,
+    region_code_cell,
     write_template,
+    xlsx_download,
     xlsx_response,
 )
 from lingong.core.fields import lookup_value
-from lingong.core.identity import mask_id_number, validate_resident_id
+from lingong.core.identity import mask_id_number
 from lingong.core.models import AuditEntry, Division
 from lingong.core.scope import in_scope, region_prefix
 from lingong.registration import services
@@ -78,21 +80,6 @@ def _kind(value: Any) -> str:
     return _KINDS[text]
 
 
-def _id_number(value: Any) -> str:
-    if isinstance(value, int | float):
-        raise ValueError(
-            _("身份证号码被Excel保存成了数字，末尾几位可能已经丢失：请把这一列设为“文本”格式后重新填写。")
-        )
-    return validate_resident_id(cell_text(value)).number
-
-
-def _code(value: Any) -> str:
-    code = cell_text(value)
-    if not (len(code) == 6 and code.isdigit()):
-        raise ValueError(_("区划代码应为6位数字，如 210102。"))
-    return code
-
-
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -126,11 +113,11 @@ def _text(limit: int) -> Any:
 COLUMNS: tuple[Column, ...] = (
     Column("登记类别", "kind", parse=_kind, note="灵活就业登记 或 失业登记"),
     Column("姓名", "display_name", parse=_text(50), note="与身份证、平台账号一致"),
-    Column("身份证号码", "id_number", parse=_id_number, text=True, note="18位；本人须已在平台注册账号"),
+    Column("身份证号码", "id_number", parse=id_number_cell, text=True, note="18位；本人须已在平台注册账号"),
     Column(
         "办理地区划代码",
         "region_code",
-        parse=_code,
+        parse=region_code_cell,
         text=True,
         note="办理登记的县（区）6位代码，须在本辖区内；灵活就业登记为就业地",
     ),
@@ -157,7 +144,7 @@ COLUMNS: tuple[Column, ...] = (
         "户籍地区划代码",
         "household_region_code",
         required=False,
-        parse=_code,
+        parse=region_code_cell,
         text=True,
         note="失业登记选填；不填则取身份证号码前6位",
     ),
@@ -311,14 +298,6 @@ def template_response(*, actor: User) -> HttpResponse:
     """The empty import template as an Excel download, for staff who may import (the page and the API)."""
     require_importer(actor)
     return xlsx_download(template_bytes(), "就业失业登记导入模板.xlsx")
-
-
-def xlsx_download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 # --- export ----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lingong.market.workrecord import QR_SIZE, QrLink, _font
+from lingong.market.workrecord import QR_SIZE, QrLink, pdf_font
 from lingong.registration import selectors
 from lingong.registration.models import RegistrationBase
 from lingong.registration.selectors import VerifiedCertificate
@@ -32,7 +32,7 @@ def _day(value: dt.date | None) -> str:
 
 def render(certificate: VerifiedCertificate, *, verify_url: str, issued: dt.date) -> bytes:
     """One A4 page: title, the facts in a table, the QR code and the verification address."""
-    font = _font()
+    font = pdf_font()
     base = ParagraphStyle("body", fontName=font, fontSize=11, leading=16)
     small = ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=colors.HexColor("#444444"))
     title = ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=1, spaceAfter=6)

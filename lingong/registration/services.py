@@ -26,10 +26,12 @@ from lingong.core.errors import Conflict, DomainError, NotFound, PermissionDenie
 from lingong.core.identity import normalize_id_number, validate_resident_id
 from lingong.core.models import Alert, AuditEntry, Division, Occupation
 from lingong.core.scope import get_in_scope, region_prefix
+from lingong.core.selectors import county
 from lingong.core.services import raise_alert
 from lingong.core.workflow import transition
 from lingong.market.models import Engagement, EngagementStatus, FairStatus, JobFair
 from lingong.market.selectors.posts import GigFilters, GigRow, gig_row, search_gigs
+from lingong.market.services.profiles import is_staff
 from lingong.matching.selectors import gigs_for_worker
 from lingong.registration.models import (
     COMMITMENT_TEXT,
@@ -52,7 +54,6 @@ from lingong.training.models import STARTUP_KINDS
 from lingong.training.selectors import courses_for, wishes
 
 #: Roles that receive applications at a window and close them.
-HANDLER_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 #: At most this many gigs and fairs go into one push message.
 PUSH_LIMIT = 5
 
@@ -70,7 +71,8 @@ def model_for(kind: str) -> type[RegistrationBase]:
 
 
 def is_handler(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in HANDLER_ROLES)
+    """Staff and administrators (``is_staff``: the roles that write in their region)."""
+    return is_staff(actor)
 
 
 # --- receiving --------------------------------------------------------------------------------------
@@ -114,13 +116,6 @@ def _identity_verified(person: User, id_number: str) -> bool:
             field="id_number",
         )
     return bool(stored)
-
-
-def _county(region_code: str) -> Division:
-    region = Division.objects.filter(pk=region_code, level=Division.Level.COUNTY).first()
-    if region is None:
-        raise DomainError("region_invalid", _("请选择办理地所在的县（区）。"), field="region_code")
-    return region
 
 
 def _check_window_scope(actor: User, channel: str, region: Division) -> None:
@@ -193,7 +188,7 @@ def register_employment(
         )
     person = _person_for(actor=actor, channel=channel, id_number=id_number, person_id=person_id)
     verified = _identity_verified(person, id_number)
-    region = _county(region_code)
+    region = county(region_code)
     _check_window_scope(actor, channel, region)
     if form not in EmploymentForm.values:
         raise DomainError("form_invalid", _("请选择就业形式。"), field="form")
@@ -294,7 +289,7 @@ def register_unemployment(
     now = now or timezone.now()
     person = _person_for(actor=actor, channel=channel, id_number=id_number, person_id=person_id)
     verified = _identity_verified(person, id_number)
-    region = _county(region_code)
+    region = county(region_code)
     _check_window_scope(actor, channel, region)
     if basis not in UnemploymentBasis.values:
         raise DomainError("basis_invalid", _("请选择在户籍地、常住地、就业地或参保地办理。"), field="basis")
